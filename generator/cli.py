@@ -1,0 +1,276 @@
+"""The `solidarity` command: parse options, call the library, print. No image logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.errors import SolidarityError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def reports_errors(command):
+    """Turn the library's errors into one line on stderr and the right exit code: never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SolidarityError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(error.exit_code)
+
+    return wrapper
+
+
+def _complete_formats(ctx, param, incomplete):
+    from generator.formats import FORMATS
+
+    return [name for name in (*FORMATS, "all") if name.startswith(incomplete)]
+
+
+def _complete_flowers(ctx, param, incomplete):
+    from generator.flowers import bundled
+
+    return [name for name in bundled() if name.startswith(incomplete)]
+
+
+def _complete_templates(ctx, param, incomplete):
+    from generator.messages import languages
+
+    ids = {message for language in languages().values() for message in language.messages}
+    return sorted(name for name in ids if name.startswith(incomplete))
+
+
+def _complete_languages(ctx, param, incomplete):
+    from generator.messages import languages
+
+    return [code for code in languages() if code.startswith(incomplete)]
+
+
+def _complete_styles(ctx, param, incomplete):
+    from generator.styles import STYLES
+
+    return [name for name in STYLES if name.startswith(incomplete)]
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="solidarity")
+def cli():
+    """Make ready-to-post #StandWithBelarus solidarity images: a flower, your message, every platform.
+
+    Run `solidarity make` for a post from the defaults, or `solidarity COMMAND -h` for a command's options.
+    Shell completion: eval "$(_SOLIDARITY_COMPLETE=bash_source solidarity)" (zsh_source, fish_source too).
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("-f", "--flower", metavar="FLOWER", shell_complete=_complete_flowers,
+              help="A bundled flower name, grow:SPECIES[:SEED], or the path of your photo.  [default: cornflower]")
+@click.option("--focus", metavar="X,Y", help="Where the flower is in your photo, as fractions (e.g. 0.3,0.6).")
+@click.option("-m", "--message", help="Your own message, used exactly as written.")
+@click.option("-t", "--template", metavar="ID|FILE.j2", shell_complete=_complete_templates,
+              help="A message template id (see `solidarity templates list`) or a .j2 file.  [default: thank-you]")
+@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE", help="A template variable (repeatable).")
+@click.option("-l", "--lang", default="en", show_default=True, shell_complete=_complete_languages,
+              help="Language of the template, caption and alt text.")
+@click.option("-F", "--format", "formats", multiple=True, metavar="FORMAT", shell_complete=_complete_formats,
+              help="A platform preset (repeatable, or `all`; see `solidarity formats`).  [default: instagram-square]")
+@click.option("-s", "--style", default="card", show_default=True, shell_complete=_complete_styles,
+              help="Visual style (see `solidarity styles`).")
+@click.option("--font", type=click.Path(dir_okay=False), help="A .ttf/.otf font file for the message.")
+@click.option("-o", "--out", default="output", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to write the posts to.")
+@click.option("--tag", "tags", multiple=True, metavar="@NAME", help="An extra account to tag (repeatable); @amnesty is always there.")
+@click.option("--hashtag", "hashtags", multiple=True, metavar="#TAG",
+              help="An extra hashtag (repeatable); #StandWithBelarus is always there.")
+@click.option("--image-type", default="jpeg", show_default=True, type=click.Choice(["jpeg", "png", "webp"]),
+              help="Image file type.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON description of everything written on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@click.option("--force", is_flag=True, help="Rewrite posts that already exist.")
+@click.option("--debug", is_flag=True, help="Outline the safe zone, text boxes and focal point (a separate file).")
+@reports_errors
+def make(flower, focus, message, template, variables, lang, formats, style, font, out, tags, hashtags, image_type,
+         as_json, quiet, force, debug):
+    """Make one post, in one or several platform formats.
+
+    Each post is three files side by side in --out: NAME.jpg, NAME.caption.txt and NAME.alt.txt.
+
+    \b
+    Examples:
+      solidarity make
+      solidarity make -f photo.jpg -m "Thank you, doctors" -F instagram-portrait -F x
+      solidarity make -t thank-you --var name=Anna -l be
+      solidarity make -f grow:cornflower:42 -F all
+    """
+    from generator.flowers.focus import parse_focus
+    from generator.messages import parse_vars
+    from generator.posts import make_posts
+    from generator.spec import PostRequest, plan_posts
+
+    request = PostRequest(
+        flower=flower, focus=parse_focus(focus) if focus else None, message=message, template=template,
+        variables=parse_vars(variables), language=lang, formats=tuple(formats), style=style,
+        tags=tuple(tags), hashtags=tuple(hashtags), image_type=image_type, font=font, debug=debug,
+    )
+    specs = plan_posts(request)
+    written = make_posts(specs, out, force=force)
+    _report(written, as_json, quiet)
+
+
+def _report(written, as_json: bool, quiet: bool) -> None:
+    for post in written:
+        if not quiet:
+            for warning in post.spec.warnings:
+                click.echo(f"Warning: {warning}", err=True)
+            verb = "wrote" if post.status == "written" else "kept (already made; --force rewrites)"
+            click.echo(f"{verb} {post.files.image} ({post.spec.format.width}x{post.spec.format.height}, "
+                       f"{post.byte_count / 1000:.0f} kB) + caption + alt text", err=True)
+        if not as_json:
+            click.echo(str(post.files.image))
+    if as_json:
+        click.echo(json.dumps({"posts": [post.as_json() for post in written]}, ensure_ascii=False, indent=2))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the presets as JSON.")
+def formats(as_json):
+    """The platform presets: pixel sizes and caption, alt-text and file-size limits."""
+    from dataclasses import asdict
+
+    from generator.formats import FORMATS
+
+    if as_json:
+        click.echo(json.dumps([asdict(f) for f in FORMATS.values()], indent=2))
+        return
+    click.echo(f"{'FORMAT':<20}{'PIXELS':<11}{'CAPTION':>9}{'ALT':>7}{'FILE CAP':>10}  NOTES")
+    for f in FORMATS.values():
+        caption = _limit(f.caption_limit) + ("w" if f.counting == "x-weighted" else "")
+        cap = f"{f.max_bytes / 1e6:.2f} MB" if f.max_bytes else "-"
+        click.echo(f"{f.name:<20}{f'{f.width}x{f.height}':<11}{caption:>9}{_limit(f.alt_limit):>7}{cap:>10}  {f.notes}")
+
+
+def _limit(value: int | None) -> str:
+    return f"{value:,}" if value else "-"
+
+
+@cli.command(context_settings=CONTEXT)
+def styles():
+    """The visual styles, with a line on each."""
+    from generator.styles import STYLES
+
+    for style in STYLES.values():
+        click.echo(f"{style.name:<14}{style.description}")
+
+
+@cli.group(context_settings=CONTEXT)
+def templates():
+    """The message templates, by language."""
+
+
+@templates.command("list", context_settings=CONTEXT)
+@click.option("-l", "--lang", shell_complete=_complete_languages, help="Only this language.")
+@reports_errors
+def templates_list(lang):
+    """Every template id, its language, title and variables."""
+    from generator.messages import get_language, languages
+
+    chosen = [get_language(lang)] if lang else list(languages().values())
+    for language in chosen:
+        for template in language.messages.values():
+            variables = ", ".join(template.variables) or "-"
+            click.echo(f"{template.id:<20}{language.code:<5}{template.title}  [vars: {variables}]")
+
+
+@templates.command("show", context_settings=CONTEXT)
+@click.argument("template_id", shell_complete=_complete_templates)
+@click.option("-l", "--lang", default="en", show_default=True, shell_complete=_complete_languages)
+@reports_errors
+def templates_show(template_id, lang):
+    """One template: its text, its variables with their defaults, and how it reads with them."""
+    from generator.messages import find_template
+
+    template = find_template(template_id, lang)
+    click.echo(f"{template.id} ({template.language}): {template.title}")
+    for name in template.variables:
+        default = template.defaults.get(name)
+        click.echo(f"  --var {name}=...   default: {default!r}" if default is not None else f"  --var {name}=... (required)")
+    click.echo("\nTemplate:\n" + template.source)
+    if all(name in template.defaults for name in template.variables):
+        click.echo("\nWith the defaults:\n" + template.render({}))
+
+
+@cli.group(context_settings=CONTEXT)
+def flowers():
+    """The bundled flowers, and flowers grown on demand."""
+
+
+@flowers.command("list", context_settings=CONTEXT)
+def flowers_list():
+    """Bundled flower names, and the species that can be grown."""
+    from generator.flowers import bundled
+    from generator.flowers.grow import SPECIES
+
+    click.echo("Bundled (use -f NAME):")
+    for flower in bundled().values():
+        click.echo(f"  {flower.name:<28}{flower.description}")
+    click.echo("Growable (use -f grow:SPECIES[:SEED]):")
+    click.echo("  " + ", ".join(SPECIES))
+
+
+@flowers.command("show", context_settings=CONTEXT)
+@click.argument("name", shell_complete=_complete_flowers)
+@reports_errors
+def flowers_show(name):
+    """Details of one bundled flower."""
+    from generator.errors import UsageError
+    from generator.flowers import bundled
+
+    flower = bundled().get(name)
+    if flower is None:
+        raise UsageError(f"unknown bundled flower '{name}'; see `solidarity flowers list`")
+    for label, value in (("name", flower.name), ("description", flower.description), ("species", flower.species),
+                         ("composition", flower.composition), ("palette", flower.palette), ("seed", flower.seed),
+                         ("focus", f"{flower.focus[0]:.2f},{flower.focus[1]:.2f}"), ("tone", flower.tone),
+                         ("file", flower.path)):
+        click.echo(f"{label:<12}{value}")
+
+
+@flowers.command("grow", context_settings=CONTEXT)
+@click.argument("species")
+@click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same flower.")
+@click.option("--size", default="1080x1350", show_default=True, metavar="WxH", help="Picture size in pixels.")
+@click.option("--composition", default="single", show_default=True, help="single, bouquet or meadow.")
+@click.option("--palette", default="natural", show_default=True, help="natural or white-red-white.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (.png, .jpg or .webp).")
+@reports_errors
+def flowers_grow(species, seed, size, composition, palette, out):
+    """Grow a flower picture procedurally and save it."""
+    from generator.export import image_type_for, save_picture
+    from generator.flowers.grow import grow
+
+    image_type = image_type_for(out)
+    flower = grow(species, seed, _parse_size(size), composition, palette)
+    save_picture(flower.image, out, image_type)
+    click.echo(str(out))
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    from generator.errors import UsageError
+
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit()):
+        raise UsageError(f"--size '{text}': write it as WIDTHxHEIGHT in pixels, like 1080x1350")
+    return int(width), int(height)
+
+
+def main() -> None:
+    cli(prog_name="solidarity")

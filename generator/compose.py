@@ -1,0 +1,168 @@
+"""Draws a PostSpec: the flower, a panel placed away from the bloom, the message and the tag line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageDraw, ImageFilter
+
+from generator import fonts
+from generator.flowers import background
+from generator.errors import LayoutError
+from generator.layout import Box, TextBlock, fit_text, greedy_lines
+from generator.spec import PostSpec
+from generator.styles import CONTRAST_TARGET, Style, get_style, worst_contrast
+
+BASELINE = 0.95  # first baseline below a line's top, in font sizes: room for Ў, Й and accents
+TAG_JOINER = "  "
+
+
+@dataclass
+class Rendered:
+    image: Image.Image
+    backdrop: Image.Image  # the picture with its panel, before any text: what the text is read against
+    panel: Box
+    message_box: Box
+    tag_box: Box
+    text_colour: tuple[int, int, int]
+    contrast: float
+    message: TextBlock
+    ink: list[tuple[int, int, int, int]] = field(default_factory=list)  # each drawn line's ink box
+
+
+@dataclass(frozen=True)
+class _Plan:
+    panel: Box
+    message_box: Box
+    tag_box: Box
+    message: TextBlock
+    tag_lines: tuple[str, ...]
+    tag_size: int
+    rule: Box
+
+
+def render(spec: PostSpec) -> Rendered:
+    style = get_style(spec.style)
+    canvas = background(spec.flower, spec.format.size)
+    image = canvas.image.copy()
+    plan = plan_layout(spec, style, canvas.focus)
+    opacity = _panel_opacity_for_contrast(image, plan, style)
+    backdrop = _draw_panel(image, plan.panel, style, opacity)
+    image = backdrop.copy()
+    ink = _draw_text(image, plan, spec, style)
+    if spec.debug:
+        _draw_debug(image, spec, plan, canvas.focus)
+    contrast = worst_contrast(style.text_colour, _text_region(backdrop, plan))
+    return Rendered(image, backdrop, plan.panel, plan.message_box, plan.tag_box, style.text_colour, contrast,
+                    plan.message, ink)
+
+
+def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Plan:
+    """Pure geometry: where the panel, message, rule and tags go for this format and focal point."""
+    width, height = spec.format.size
+    safe = Box(*spec.format.safe_zone.box(spec.format.size))
+    padding = round(style.padding * min(width, height))
+    panel_width, max_panel_height = _panel_limits(spec, style, safe)
+    text_width = panel_width - 2 * padding
+    face = spec.font or fonts.noto_sans(fonts.MESSAGE_WEIGHT)
+    tag_face = fonts.noto_sans(fonts.TAG_WEIGHT)
+    min_size, max_size = round(style.min_text * width), round(style.max_text * width)
+    tag_size = max(round(style.tag_text * width), 1)
+    tags = TAG_JOINER.join(spec.tags)
+    tag_lines = tuple(greedy_lines(tags, text_width, tag_size, lambda t, s: fonts.text_width(tag_face, s, t)))
+    gap = round(tag_size * 0.7)
+    rule_height = max(2, round(width / 400))
+    tag_height = round(tag_size * 1.25) * len(tag_lines)
+    room = max_panel_height - 2 * padding - 2 * gap - rule_height - tag_height
+    try:
+        message = fit_text(spec.message, text_width, room, min_size, max(min_size, max_size),
+                           lambda t, s: fonts.text_width(face, s, t))
+    except LayoutError as error:
+        raise LayoutError(f"{spec.format.name}: {error}") from None
+    panel_height = 2 * padding + message.height + 2 * gap + rule_height + tag_height
+    panel = _place_panel(spec, safe, panel_width, panel_height, focus)
+    message_box = Box(panel.left + padding, panel.top + padding, panel.right - padding,
+                      panel.top + padding + message.height)
+    rule_top = message_box.bottom + gap
+    rule_width = round(text_width * 0.12)
+    centre = (panel.left + panel.right) // 2
+    rule = Box(centre - rule_width // 2, rule_top, centre + rule_width // 2, rule_top + rule_height)
+    tag_box = Box(message_box.left, rule.bottom + gap, message_box.right, rule.bottom + gap + tag_height)
+    return _Plan(panel, message_box, tag_box, message, tag_lines, tag_size, rule)
+
+
+def _panel_limits(spec: PostSpec, style: Style, safe: Box) -> tuple[int, int]:
+    if spec.format.orientation == "landscape":
+        return round(safe.width * style.side_share), safe.height
+    return safe.width, round(safe.height * style.panel_share)
+
+
+def _place_panel(spec: PostSpec, safe: Box, panel_width: int, panel_height: int,
+                 focus: tuple[float, float]) -> Box:
+    """Put the panel on the side of the picture the bloom is not on."""
+    if spec.format.orientation == "landscape":
+        top = safe.top + (safe.height - panel_height) // 2
+        left = safe.right - panel_width if focus[0] < 0.5 else safe.left
+        return Box(left, top, left + panel_width, top + panel_height)
+    top = safe.bottom - panel_height if focus[1] < 0.5 else safe.top
+    return Box(safe.left, top, safe.left + panel_width, top + panel_height)
+
+
+def _panel_opacity_for_contrast(image: Image.Image, plan: _Plan, style: Style) -> float:
+    """The lowest opacity, from the style's own upwards, at which every text pixel reads at AA contrast."""
+    opacity = style.panel_opacity
+    while opacity < 1.0:
+        trial = _draw_panel(image.copy(), plan.panel, style, opacity)
+        if worst_contrast(style.text_colour, _text_region(trial, plan)) >= CONTRAST_TARGET:
+            return opacity
+        opacity = round(opacity + 0.05, 2)
+    return 1.0
+
+
+def _text_region(image: Image.Image, plan: _Plan) -> Image.Image:
+    box = Box(plan.message_box.left, plan.message_box.top, plan.message_box.right, plan.tag_box.bottom)
+    return image.crop((box.left, box.top, box.right, box.bottom))
+
+
+def _draw_panel(image: Image.Image, panel: Box, style: Style, opacity: float) -> Image.Image:
+    region = (panel.left, panel.top, panel.right, panel.bottom)
+    blurred = image.crop(region).filter(ImageFilter.GaussianBlur(style.blur * image.width))
+    tint = Image.new("RGB", blurred.size, style.panel_colour)
+    frosted = Image.blend(blurred, tint, opacity)
+    mask = Image.new("L", blurred.size, 0)
+    radius = round(style.corner_radius * min(image.size))
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, blurred.width - 1, blurred.height - 1), radius, fill=255)
+    image.paste(frosted, region[:2], mask)
+    return image
+
+
+def _draw_text(image: Image.Image, plan: _Plan, spec: PostSpec, style: Style) -> list[tuple[int, int, int, int]]:
+    draw = ImageDraw.Draw(image)
+    face = spec.font or fonts.noto_sans(fonts.MESSAGE_WEIGHT)
+    centre = (plan.message_box.left + plan.message_box.right) / 2
+    ink = _draw_lines(draw, plan.message.lines, fonts.load(face, plan.message.size), plan.message.size,
+                      plan.message.line_height, centre, plan.message_box.top, style.text_colour)
+    draw.rectangle((plan.rule.left, plan.rule.top, plan.rule.right - 1, plan.rule.bottom - 1), fill=style.accent_colour)
+    tag_font = fonts.load(fonts.noto_sans(fonts.TAG_WEIGHT), plan.tag_size)
+    ink += _draw_lines(draw, plan.tag_lines, tag_font, plan.tag_size, round(plan.tag_size * 1.25), centre,
+                       plan.tag_box.top, style.text_colour)
+    return ink
+
+
+def _draw_lines(draw, lines, font, size, line_height, centre, top, colour) -> list[tuple[int, int, int, int]]:
+    ink = []
+    for index, line in enumerate(lines):
+        anchor_point = (centre, top + index * line_height + round(size * BASELINE))
+        draw.text(anchor_point, line, font=font, fill=colour, anchor="ms")
+        ink.append(draw.textbbox(anchor_point, line, font=font, anchor="ms"))
+    return ink
+
+
+def _draw_debug(image: Image.Image, spec: PostSpec, plan: _Plan, focus: tuple[float, float]) -> None:
+    draw = ImageDraw.Draw(image)
+    safe = spec.format.safe_zone.box(spec.format.size)
+    draw.rectangle(safe, outline=(0, 255, 255), width=3)
+    for box, colour in ((plan.panel, (255, 200, 0)), (plan.message_box, (255, 0, 255)), (plan.tag_box, (0, 255, 0))):
+        draw.rectangle((box.left, box.top, box.right - 1, box.bottom - 1), outline=colour, width=2)
+    x, y = focus[0] * image.width, focus[1] * image.height
+    draw.ellipse((x - 14, y - 14, x + 14, y + 14), outline=(255, 0, 0), width=4)

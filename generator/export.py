@@ -1,0 +1,155 @@
+"""Encoding without metadata, meeting platform file-size caps, and atomic writes of a post's three files."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import ExportError
+from generator.spec import PostSpec
+
+JPEG_QUALITIES = (90, 86, 82, 78, 74, 70, 65, 60, 55, 50)
+WEBP_QUALITIES = (90, 85, 80, 75, 70, 65, 60, 50)
+SIDECARS = ("caption", "alt")
+
+
+@dataclass(frozen=True)
+class PostFiles:
+    """Where a post's three files go."""
+
+    image: Path
+    caption: Path
+    alt: Path
+
+    @classmethod
+    def for_spec(cls, spec: PostSpec, folder: Path) -> "PostFiles":
+        return cls(_inside(folder, f"{spec.name}.{spec.extension}"), _inside(folder, f"{spec.name}.caption.txt"),
+                   _inside(folder, f"{spec.name}.alt.txt"))
+
+    def all_exist(self) -> bool:
+        return all(path.is_file() for path in (self.image, self.caption, self.alt))
+
+
+@dataclass(frozen=True)
+class WrittenPost:
+    spec: PostSpec
+    files: PostFiles
+    status: str  # written or kept
+    byte_count: int
+    sha256: str
+
+    def as_json(self) -> dict:
+        return {
+            "name": self.spec.name, "status": self.status, "format": self.spec.format.name,
+            "width": self.spec.format.width, "height": self.spec.format.height,
+            "image": str(self.files.image), "caption_file": str(self.files.caption), "alt_file": str(self.files.alt),
+            "bytes": self.byte_count, "sha256": self.sha256, "language": self.spec.language,
+            "flower": self.spec.flower.name, "message": self.spec.message,
+            "caption": self.spec.caption, "alt_text": self.spec.alt_text, "warnings": list(self.spec.warnings),
+        }
+
+
+def encode(image, spec: PostSpec) -> bytes:
+    """The image as spec.image_type with no metadata at all, under the platform's size cap."""
+    limit = spec.format.max_bytes
+    qualities = {"jpeg": JPEG_QUALITIES, "webp": WEBP_QUALITIES}.get(spec.image_type, (None,))
+    data = b""
+    for quality in qualities:
+        data = _encode_once(image, spec.image_type, quality)
+        if limit is None or len(data) <= limit:
+            return data
+    raise ExportError(f"{spec.format.name}: the {spec.image_type.upper()} is {len(data) / 1e6:.1f} MB even at the "
+                      f"lowest quality, over the platform's {limit / 1e6:.2f} MB limit; use --image-type jpeg")
+
+
+def _encode_once(image, image_type: str, quality: int | None) -> bytes:
+    # A fresh RGB copy carries no info dict, so nothing (EXIF, XMP, ICC, comments) can ride along.
+    from PIL import Image
+
+    clean = Image.new("RGB", image.size)
+    clean.paste(image.convert("RGB"))
+    buffer = io.BytesIO()
+    if image_type == "jpeg":
+        clean.save(buffer, "JPEG", quality=quality, optimize=True, subsampling="4:4:4")
+    elif image_type == "webp":
+        clean.save(buffer, "WEBP", quality=quality, method=4, exact=False)
+    else:
+        clean.save(buffer, "PNG", optimize=False, compress_level=7)
+    return buffer.getvalue()
+
+
+_SUFFIX_TYPES = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp"}
+
+
+def image_type_for(path: Path) -> str:
+    try:
+        return _SUFFIX_TYPES[path.suffix.lower()]
+    except KeyError:
+        raise ExportError(f"--out {path}: end the name in .png, .jpg or .webp") from None
+
+
+def save_picture(image, path: Path, image_type: str) -> None:
+    """A standalone picture (not a post): no metadata, written atomically."""
+    check_folder(path.parent)
+    atomic_write(path, _encode_once(image, image_type, 92 if image_type != "png" else None))
+
+
+def existing_post(spec: PostSpec, folder: Path) -> WrittenPost | None:
+    """The post as already written by an earlier run (names are content-addressed), if all its files are there."""
+    files = PostFiles.for_spec(spec, folder)
+    if not files.all_exist():
+        return None
+    data = files.image.read_bytes()
+    return WrittenPost(spec, files, "kept", len(data), hashlib.sha256(data).hexdigest())
+
+
+def write_post(spec: PostSpec, image_bytes: bytes, folder: Path) -> WrittenPost:
+    """Write the sidecars, then the image last: an image on disk means its post is complete."""
+    files = PostFiles.for_spec(spec, folder)
+    atomic_write(files.caption, (spec.caption + "\n").encode("utf-8"))
+    atomic_write(files.alt, (spec.alt_text + "\n").encode("utf-8"))
+    atomic_write(files.image, image_bytes)
+    return WrittenPost(spec, files, "written", len(image_bytes), hashlib.sha256(image_bytes).hexdigest())
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse an unusable output folder before any work is done."""
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"--out {folder}: exists and is not a folder; choose another path")
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        raise ExportError(f"--out {folder}: the folder is not writable")
+
+
+def prepare_folder(folder: Path) -> Path:
+    check_folder(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"--out {folder}: cannot create the folder ({exc.strerror or exc})") from None
+    return folder
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see the old file or the whole new one."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _inside(folder: Path, name: str) -> Path:
+    path = folder / name
+    if path.resolve().parent != folder.resolve() or name.startswith("."):
+        raise ExportError(f"refusing to write {name!r} outside the output folder {folder}")
+    return path

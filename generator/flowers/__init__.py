@@ -1,0 +1,141 @@
+"""Where a post's flower comes from: a bundled picture, one grown on demand, or the supporter's photo."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from generator.errors import PhotoError, UsageError
+from generator.resources import data_dir
+
+DEFAULT_FLOWER = "cornflower"
+GROW_PREFIX = "grow:"
+
+Focus = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class BundledFlower:
+    name: str
+    file: str
+    species: str
+    seed: int
+    composition: str
+    palette: str
+    focus: Focus
+    description: str
+    tone: str
+
+    @property
+    def path(self) -> Path:
+        return data_dir("assets") / "flowers" / self.file
+
+
+@dataclass(frozen=True)
+class FlowerChoice:
+    """A resolved, validated flower source; `digest` identifies its pixels for content-addressed names."""
+
+    kind: str  # bundled, grown or photo
+    name: str
+    digest: str
+    species: str | None = None
+    seed: int = 0
+    path: Path | None = None
+    focus: Focus | None = None
+    description: str | None = None
+
+    @property
+    def picture_kind(self) -> str:
+        return "photo" if self.kind == "photo" else "grown"
+
+
+@dataclass(frozen=True)
+class Background:
+    image: object  # PIL.Image.Image, exactly the post's size
+    focus: Focus
+
+
+@cache
+def bundled() -> dict[str, BundledFlower]:
+    entries = json.loads((data_dir("assets") / "flowers" / "flowers.json").read_text(encoding="utf-8"))
+    return {entry["name"]: BundledFlower(**{**entry, "focus": tuple(entry["focus"])}) for entry in entries}
+
+
+def resolve_flower(text: str | None, focus: Focus | None = None) -> FlowerChoice:
+    """Turn what the user typed (-f) into a flower source, checking it exists before anything renders."""
+    text = (text or DEFAULT_FLOWER).strip()
+    if text.startswith(GROW_PREFIX):
+        return _grown(text, focus)
+    if text in bundled():
+        flower = bundled()[text]
+        return FlowerChoice("bundled", flower.name, _bundled_digest(flower.name), flower.species, flower.seed,
+                            flower.path, focus or flower.focus, flower.description)
+    path = Path(text).expanduser()
+    if path.suffix or path.exists() or "/" in text or "\\" in text:
+        return _photo(path, focus)
+    raise UsageError(f"unknown flower '{text}'; use a bundled name (see `solidarity flowers list`), "
+                     f"grow:SPECIES[:SEED], or the path of a photo")
+
+
+def _grown(text: str, focus: Focus | None) -> FlowerChoice:
+    from generator.flowers.grow import SPECIES
+
+    species, _, seed_text = text[len(GROW_PREFIX):].partition(":")
+    if species not in SPECIES:
+        raise UsageError(f"unknown flower species '{species}' in '{text}'; choose one of: {', '.join(SPECIES)}")
+    try:
+        seed = int(seed_text) if seed_text else 0
+    except ValueError:
+        raise UsageError(f"'{text}': the seed after the species must be a whole number, like grow:{species}:42") from None
+    description = f"a {species.replace('-', ' ')} painted in soft light"
+    return FlowerChoice("grown", f"{species}-{seed}", f"grow/{species}/{seed}", species, seed, focus=focus,
+                        description=description)
+
+
+def _photo(path: Path, focus: Focus | None) -> FlowerChoice:
+    if not path.exists():
+        raise PhotoError(f"photo {path}: no such file; check the path (or see `solidarity flowers list`)")
+    if path.is_dir():
+        raise PhotoError(f"photo {path}: is a folder, not an image file")
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise PhotoError(f"photo {path}: cannot be read ({exc.strerror or exc})") from None
+    return FlowerChoice("photo", path.stem, digest, path=path, focus=focus)
+
+
+@cache
+def _bundled_digest(name: str) -> str:
+    return hashlib.sha256(bundled()[name].path.read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=32)
+def background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
+    """The flower filling exactly `size`, its focal point kept in frame; cached per flower and size."""
+    from generator.flowers.crop import cover_crop, focus_after_crop
+
+    image, focus = _source_image(choice, size)
+    return Background(cover_crop(image, size, focus), focus_after_crop(image.size, size, focus))
+
+
+def _source_image(choice: FlowerChoice, size: tuple[int, int]):
+    if choice.kind == "grown":
+        from generator.flowers.grow import grow
+
+        flower = grow(choice.species, choice.seed, size)
+        return flower.image, choice.focus or flower.focus
+    if choice.kind == "bundled":
+        from PIL import Image
+
+        with Image.open(choice.path) as image:
+            image.draft("RGB", size)
+            return image.convert("RGB"), choice.focus
+    from generator.flowers.focus import auto_focus
+    from generator.flowers.photo import open_photo
+
+    image = open_photo(choice.path, target=size)
+    return image, choice.focus or auto_focus(image)
+

@@ -1,0 +1,223 @@
+"""Message templates in a Jinja sandbox, and the caption and alt text that go beside each post."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from generator import counting
+from generator.errors import LayoutError, TemplateError, UsageError
+from generator.resources import data_dir
+
+DEFAULT_LANGUAGE = "en"
+DEFAULT_TEMPLATE = "thank-you"
+DEFAULT_TAGS = ("@amnesty",)
+DEFAULT_HASHTAGS = ("#StandWithBelarus",)
+MAX_MESSAGE_CHARS = 2000
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    id: str
+    language: str
+    title: str
+    source: str
+    variables: tuple[str, ...] = ()
+    defaults: Mapping[str, str] = field(default_factory=dict)  # variables without one must be given
+    origin: str = ""  # where the template came from, for error messages
+
+    def render(self, values: Mapping[str, str]) -> str:
+        unknown = sorted(set(values) - set(self.variables))
+        if unknown:
+            accepted = ", ".join(self.variables) or "no variables"
+            raise UsageError(f"--var {unknown[0]}: template {self.origin} has no such variable; it accepts: {accepted}")
+        return _tidy(render_sandboxed(self.source, {**self.defaults, **values}, self.origin))
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    direction: str
+    caption: str
+    alt: str
+    pictures: Mapping[str, str]
+    flowers: Mapping[str, str]
+    messages: Mapping[str, MessageTemplate]
+
+
+def _tidy(text: str) -> str:
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+# --- the sandbox -------------------------------------------------------------------------------------------
+
+@cache
+def _environment():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def render_sandboxed(source: str, values: Mapping[str, object], origin: str) -> str:
+    """Render untrusted template text: no attribute walking, no undefined names, bounded output."""
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    try:
+        text = _environment().from_string(source).render(**values)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"template {origin}, line {exc.lineno}: {exc.message}") from None
+    except UndefinedError as exc:
+        name = _undefined_name(str(exc))
+        hint = f"; pass it with --var {name}=VALUE" if name else ""
+        raise TemplateError(f"template {origin}: {exc.message}{hint}") from None
+    except SecurityError as exc:
+        raise TemplateError(f"template {origin}: refused an unsafe operation ({exc})") from None
+    except Exception as exc:  # a template is user code: any failure inside it is a template error
+        raise TemplateError(f"template {origin}: {type(exc).__name__}: {exc}") from None
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise TemplateError(f"template {origin}: produced {len(text)} characters; a post holds far fewer")
+    return text
+
+
+def _undefined_name(message: str) -> str | None:
+    found = re.match(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined", message)
+    return found.group(1) if found else None
+
+
+# --- the catalogue -----------------------------------------------------------------------------------------
+
+@cache
+def languages(folder: Path | None = None) -> Mapping[str, Language]:
+    folder = folder or data_dir("templates")
+    found = {}
+    for path in sorted(folder.glob("*.toml")):
+        language = _read_language(path)
+        found[language.code] = language
+    return MappingProxyType(found)
+
+
+def get_language(code: str) -> Language:
+    available = languages()
+    try:
+        return available[code]
+    except KeyError:
+        raise UsageError(f"unknown language '{code}'; choose one of: {', '.join(available)}") from None
+
+
+def _read_language(path: Path) -> Language:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        code = data["language"]
+        messages = {
+            message_id: MessageTemplate(
+                id=message_id,
+                language=code,
+                title=entry["title"],
+                source=entry["text"],
+                variables=tuple(sorted(entry.get("vars", {}))),
+                defaults=MappingProxyType({k: str(v) for k, v in entry.get("vars", {}).items()}),
+                origin=f"'{message_id}' ({path.name})",
+            )
+            for message_id, entry in data.get("messages", {}).items()
+        }
+        return Language(code, data["name"], data.get("direction", "ltr"), data["caption"], data["alt"],
+                        MappingProxyType(data.get("pictures", {})), MappingProxyType(data.get("flowers", {})),
+                        MappingProxyType(messages))
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"template catalogue {path}: malformed ({exc})") from None
+
+
+def find_template(template: str, language: str) -> MessageTemplate:
+    """A catalogue template by id in `language`, or a .j2 file by path."""
+    if template.endswith(".j2") or "/" in template or "\\" in template:
+        return template_from_file(Path(template), language)
+    lang = get_language(language)
+    if template in lang.messages:
+        return lang.messages[template]
+    elsewhere = sorted(code for code, other in languages().items() if template in other.messages)
+    if elsewhere:
+        raise UsageError(f"template '{template}' has no {language} version; it exists in: {', '.join(elsewhere)}")
+    raise UsageError(f"unknown template '{template}'; see `solidarity templates list` for the ids")
+
+
+def template_from_file(path: Path, language: str) -> MessageTemplate:
+    from jinja2 import TemplateSyntaxError, meta
+
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"template {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"template {path}: cannot be read as UTF-8 text ({exc})") from None
+    try:
+        variables = meta.find_undeclared_variables(_environment().parse(source))
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"template {path}, line {exc.lineno}: {exc.message}") from None
+    return MessageTemplate(id=path.stem, language=language, title=path.name, source=source,
+                           variables=tuple(sorted(variables)), origin=str(path))
+
+
+def parse_vars(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not _VAR_NAME.match(key.strip()):
+            raise UsageError(f"--var '{pair}': write it as KEY=VALUE, for example --var name=Anna")
+        values[key.strip()] = value
+    return values
+
+
+def literal_message(text: str) -> str:
+    """A message typed by the user: used as it is (never a template), whitespace tidied."""
+    tidy = _tidy(text)
+    if not tidy:
+        raise UsageError("--message is empty; write a few words of solidarity")
+    if len(tidy) > MAX_MESSAGE_CHARS:
+        raise UsageError(f"--message has {len(tidy)} characters; a post holds far fewer")
+    return tidy
+
+
+# --- caption and alt text ----------------------------------------------------------------------------------
+
+def tag_line(tags: tuple[str, ...], hashtags: tuple[str, ...]) -> tuple[str, ...]:
+    return (*tags, *hashtags)
+
+
+def caption(language: Language, message: str, tags: tuple[str, ...]) -> str:
+    return _tidy_block(render_sandboxed(language.caption, {"message": message, "tags": tags},
+                                        f"caption ({language.code})"))
+
+
+def alt_text(language: Language, message: str, tags: tuple[str, ...], picture_kind: str,
+             species: str | None, description: str | None) -> str:
+    flower = language.flowers.get(species or "", species or "")
+    picture_source = language.pictures.get(picture_kind, language.pictures.get("photo", ""))
+    values = {"flower": flower, "description": description or flower, "message": " ".join(message.split()),
+              "tags": tags}
+    picture = render_sandboxed(picture_source, values, f"alt picture ({language.code})")
+    return " ".join(render_sandboxed(language.alt, {**values, "picture": picture},
+                                     f"alt text ({language.code})").split())
+
+
+def _tidy_block(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def check_limit(kind: str, text: str, limit: int | None, counting_rule: str, format_name: str) -> None:
+    if limit is None:
+        return
+    size = counting.length(text, counting_rule)
+    if size > limit:
+        unit = {"x-weighted": "weighted characters", "graphemes": "characters"}.get(counting_rule, "characters")
+        raise LayoutError(f"{format_name}: the {kind} is {size} {unit}, {size - limit} over the limit of {limit}; "
+                          f"shorten the message or drop some tags")
