@@ -110,19 +110,24 @@ def make(flower, focus, message, template, variables, lang, formats, style, font
       solidarity make -t thank-you --var name=Anna -l be
       solidarity make -f grow:cornflower:42 -F all
     """
-    from generator.flowers.focus import parse_focus
     from generator.messages import parse_vars
     from generator.posts import make_posts
     from generator.spec import PostRequest, plan_posts
 
     request = PostRequest(
-        flower=flower, focus=parse_focus(focus) if focus else None, message=message, template=template,
+        flower=flower, focus=_parse_focus(focus) if focus else None, message=message, template=template,
         variables=parse_vars(variables), language=lang, formats=tuple(formats), style=style,
         tags=tuple(tags), hashtags=tuple(hashtags), image_type=image_type, font=font, debug=debug,
     )
     specs = plan_posts(request)
     written = make_posts(specs, out, force=force)
     _report(written, as_json, quiet)
+
+
+def _parse_focus(text: str) -> tuple[float, float]:
+    from generator.flowers.focus import parse_focus
+
+    return parse_focus(text)
 
 
 def _report(written, as_json: bool, quiet: bool) -> None:

@@ -44,10 +44,10 @@ class _Plan:
 def render(spec: PostSpec) -> Rendered:
     style = get_style(spec.style)
     canvas = background(spec.flower, spec.format.size)
-    image = canvas.image.copy()
     plan = plan_layout(spec, style, canvas.focus)
-    opacity = _panel_opacity_for_contrast(image, plan, style)
-    backdrop = _draw_panel(image, plan.panel, style, opacity)
+    frosted = _frosted(canvas.image, plan.panel, style)
+    opacity = _panel_opacity_for_contrast(canvas.image, frosted, plan, style)
+    backdrop = _draw_panel(canvas.image.copy(), frosted, plan.panel, style, opacity)
     image = backdrop.copy()
     ink = _draw_text(image, plan, spec, style)
     if spec.debug:
@@ -108,11 +108,11 @@ def _place_panel(spec: PostSpec, safe: Box, panel_width: int, panel_height: int,
     return Box(safe.left, top, safe.left + panel_width, top + panel_height)
 
 
-def _panel_opacity_for_contrast(image: Image.Image, plan: _Plan, style: Style) -> float:
+def _panel_opacity_for_contrast(image: Image.Image, frosted: Image.Image, plan: _Plan, style: Style) -> float:
     """The lowest opacity, from the style's own upwards, at which every text pixel reads at AA contrast."""
     opacity = style.panel_opacity
     while opacity < 1.0:
-        trial = _draw_panel(image.copy(), plan.panel, style, opacity)
+        trial = _draw_panel(image.copy(), frosted, plan.panel, style, opacity)
         if worst_contrast(style.text_colour, _text_region(trial, plan)) >= CONTRAST_TARGET:
             return opacity
         opacity = round(opacity + 0.05, 2)
@@ -124,15 +124,20 @@ def _text_region(image: Image.Image, plan: _Plan) -> Image.Image:
     return image.crop((box.left, box.top, box.right, box.bottom))
 
 
-def _draw_panel(image: Image.Image, panel: Box, style: Style, opacity: float) -> Image.Image:
+def _frosted(image: Image.Image, panel: Box, style: Style) -> Image.Image:
+    """The picture under the panel, blurred like frosted glass (once: only the tint varies per trial)."""
     region = (panel.left, panel.top, panel.right, panel.bottom)
-    blurred = image.crop(region).filter(ImageFilter.GaussianBlur(style.blur * image.width))
+    return image.crop(region).filter(ImageFilter.GaussianBlur(style.blur * image.width))
+
+
+def _draw_panel(image: Image.Image, blurred: Image.Image, panel: Box, style: Style, opacity: float) -> Image.Image:
+    region = (panel.left, panel.top)
     tint = Image.new("RGB", blurred.size, style.panel_colour)
     frosted = Image.blend(blurred, tint, opacity)
     mask = Image.new("L", blurred.size, 0)
     radius = round(style.corner_radius * min(image.size))
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, blurred.width - 1, blurred.height - 1), radius, fill=255)
-    image.paste(frosted, region[:2], mask)
+    image.paste(frosted, region, mask)
     return image
 
 

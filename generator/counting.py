@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import cache
 
-import regex
-
-URL = regex.compile(r"https?://\S+|\bwww\.\S+", regex.IGNORECASE)
-GRAPHEME = regex.compile(r"\X")
-EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}")
+URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 X_URL_WEIGHT = 23
 
 # twitter-text v3: code points in these ranges weigh 1; every other code point weighs 2.
 _X_LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
 
 
+@cache
+def _patterns():
+    import regex  # the stdlib re has no grapheme clusters or emoji properties; loaded only when counted
+
+    return regex.compile(r"\X"), regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}")
+
+
+def grapheme_clusters(text: str) -> list[str]:
+    return _patterns()[0].findall(text)
+
+
 def graphemes(text: str) -> int:
-    return len(GRAPHEME.findall(text))
+    return len(grapheme_clusters(text))
 
 
 def x_weighted_length(text: str) -> int:
@@ -32,8 +41,9 @@ def x_weighted_length(text: str) -> int:
 
 def _x_plain_weight(text: str) -> int:
     total = 0
-    for cluster in GRAPHEME.findall(text):
-        if EMOJI.search(cluster):
+    emoji = _patterns()[1]
+    for cluster in grapheme_clusters(text):
+        if emoji.search(cluster):
             total += 2
         else:
             total += sum(_x_code_point_weight(char) for char in cluster)

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
-
+from generator.counting import grapheme_clusters
 from generator.errors import LayoutError
 
 Measure = Callable[[str, int], float]
@@ -141,7 +140,7 @@ def _fitting_words(words: list[str], width: int, size: int, measure: Measure) ->
 
 def _split_word(word: str, width: int, size: int, measure: Measure) -> list[str]:
     pieces = [""]
-    for grapheme in regex.findall(r"\X", word):
+    for grapheme in grapheme_clusters(word):
         if pieces[-1] and measure(pieces[-1] + grapheme, size) > width:
             pieces.append("")
         pieces[-1] += grapheme

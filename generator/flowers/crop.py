@@ -23,7 +23,7 @@ def cover_crop(image: Image.Image, size: tuple[int, int], focus: Focus = (0.5, 0
     box = cover_box(image.size, size, focus)
     if image.size == size and box == (0, 0, *size):
         return image.copy()
-    return image.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    return image.resize(size, Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
 
 
 def focus_after_crop(source: tuple[int, int], target: tuple[int, int], focus: Focus) -> Focus:

@@ -1,0 +1,27 @@
+"""Captions counted the way each platform counts them."""
+
+from __future__ import annotations
+
+from generator.counting import graphemes, x_weighted_length
+
+
+def test_x_counts_latin_and_cyrillic_as_one():
+    assert x_weighted_length("Thank you") == 9
+    assert x_weighted_length("Дзякуй, ўсім") == 12
+
+
+def test_x_counts_cjk_as_two_and_an_emoji_sequence_as_two():
+    assert x_weighted_length("谢谢") == 4
+    assert x_weighted_length("🌼") == 2
+    assert x_weighted_length("👩‍⚕️") == 2  # a ZWJ sequence is one emoji
+    assert x_weighted_length("🇧🇾") == 2
+
+
+def test_x_counts_any_link_as_23():
+    assert x_weighted_length("see https://www.amnesty.org/en/latest/news/2021/06/belarus-medics/ now") == 4 + 23 + 4
+
+
+def test_bluesky_counts_graphemes():
+    assert graphemes("ў") == 1
+    assert graphemes("у\u0306") == 1  # u + combining breve is one grapheme
+    assert graphemes("👩‍⚕️ ok") == 4

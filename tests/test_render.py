@@ -1,0 +1,71 @@
+"""What a reader notices on the picture: text inside its box and the safe zone, and legible everywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.compose import render
+from generator.formats import FORMATS
+from generator.layout import Box
+from generator.spec import PostRequest, plan_posts
+from generator.styles import MIN_CONTRAST, STYLES, contrast_ratio, relative_luminance
+
+MESSAGES = {
+    "en": "Thank you, doctors and nurses of Belarus, for caring for everyone who needed you.",
+    "be": "Дзякуй вам, лекары і медсёстры Беларусі! Ўсе мы з вамі — і ў горы, і ў радасці.",
+}
+
+
+def exact_worst_contrast(colour, image) -> float:
+    """Pixel by pixel, with no lookup tables: an independent check of the renderer's own arithmetic."""
+    text = relative_luminance(colour)
+    luminances = [relative_luminance(c) for _, c in image.getcolors(image.width * image.height)]
+    return min(contrast_ratio(text, min(luminances)), contrast_ratio(text, max(luminances)))
+
+
+def specs_for(flower: str, message: str, style: str = "card"):
+    return plan_posts(PostRequest(flower=flower, message=message, formats=("all",), style=style))
+
+
+@pytest.mark.parametrize("language", sorted(MESSAGES))
+def test_every_format_keeps_text_in_its_box_and_the_safe_zone(language):
+    for spec in specs_for("cornflower", MESSAGES[language]):
+        rendered = render(spec)
+        assert rendered.image.size == spec.format.size and rendered.image.mode == "RGB"
+        safe = Box(*spec.format.safe_zone.box(spec.format.size))
+        panel = rendered.panel
+        assert safe.contains((panel.left, panel.top, panel.right, panel.bottom)), spec.format.name
+        message_lines = len(rendered.message.lines)
+        for index, ink in enumerate(rendered.ink):
+            box = rendered.message_box if index < message_lines else rendered.tag_box
+            assert box.contains(ink), (spec.format.name, index, ink, box)
+        assert rendered.message_box.bottom < rendered.tag_box.top  # the tag line never touches the message
+        assert rendered.message.size >= round(0.037 * spec.format.width)  # ~40 px at 1080 wide
+
+
+def test_every_word_of_the_message_is_drawn():
+    for spec in specs_for("cornflower", MESSAGES["be"]):
+        assert " ".join(render(spec).message.lines).split() == MESSAGES["be"].split()
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_contrast_is_at_least_aa_on_light_dark_and_busy_photos(backdrop_photo, style):
+    for spec in specs_for(str(backdrop_photo), MESSAGES["en"], style):
+        rendered = render(spec)
+        for ink in rendered.ink:
+            behind = rendered.backdrop.crop(ink)
+            assert exact_worst_contrast(rendered.text_colour, behind) >= MIN_CONTRAST, (spec.format.name, ink)
+        assert rendered.contrast >= MIN_CONTRAST
+
+
+def test_panel_sits_away_from_the_bloom(tmp_path):
+    from conftest import flower_photo
+
+    top_bloom = tmp_path / "top.png"
+    flower_photo(size=(1600, 1600), centre=(0.5, 0.2)).save(top_bloom)
+    bottom_bloom = tmp_path / "bottom.png"
+    flower_photo(size=(1600, 1600), centre=(0.5, 0.8)).save(bottom_bloom)
+    [upper] = plan_posts(PostRequest(flower=str(top_bloom), focus=(0.5, 0.2), formats=("instagram-portrait",)))
+    [lower] = plan_posts(PostRequest(flower=str(bottom_bloom), focus=(0.5, 0.8), formats=("instagram-portrait",)))
+    assert render(upper).panel.top > 1350 / 2
+    assert render(lower).panel.bottom < 1350 / 2
