@@ -11,6 +11,7 @@ from generator.flowers import background
 from generator.errors import LayoutError
 from generator.layout import Box, TextBlock, fit_text, greedy_lines
 from generator.spec import PostSpec
+from generator.typeset import draw_line
 from generator.styles import CONTRAST_TARGET, Style, get_style, worst_contrast
 
 BASELINE = 0.95  # first baseline below a line's top, in font sizes: room for Ў, Й and accents
@@ -64,19 +65,19 @@ def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Pl
     padding = round(style.padding * min(width, height))
     panel_width, max_panel_height = _panel_limits(spec, style, safe)
     text_width = panel_width - 2 * padding
-    face = spec.font or fonts.noto_sans(fonts.MESSAGE_WEIGHT)
-    tag_face = fonts.noto_sans(fonts.TAG_WEIGHT)
+    message_chain, tag_chain = _chains(spec)
+    _require_bidi_support(spec.message, message_chain)
     min_size, max_size = round(style.min_text * width), round(style.max_text * width)
     tag_size = max(round(style.tag_text * width), 1)
     tags = TAG_JOINER.join(spec.tags)
-    tag_lines = tuple(greedy_lines(tags, text_width, tag_size, lambda t, s: fonts.text_width(tag_face, s, t)))
+    tag_lines = tuple(greedy_lines(tags, text_width, tag_size, lambda t, s: tag_chain.measure(t, s)))
     gap = round(tag_size * 0.7)
     rule_height = max(2, round(width / 400))
     tag_height = round(tag_size * 1.25) * len(tag_lines)
     room = max_panel_height - 2 * padding - 2 * gap - rule_height - tag_height
     try:
         message = fit_text(spec.message, text_width, room, min_size, max(min_size, max_size),
-                           lambda t, s: fonts.text_width(face, s, t))
+                           lambda t, s: message_chain.measure(t, s))
     except LayoutError as error:
         raise LayoutError(f"{spec.format.name}: {error}") from None
     panel_height = 2 * padding + message.height + 2 * gap + rule_height + tag_height
@@ -89,6 +90,16 @@ def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Pl
     rule = Box(centre - rule_width // 2, rule_top, centre + rule_width // 2, rule_top + rule_height)
     tag_box = Box(message_box.left, rule.bottom + gap, message_box.right, rule.bottom + gap + tag_height)
     return _Plan(panel, message_box, tag_box, message, tag_lines, tag_size, rule)
+
+
+def _chains(spec: PostSpec) -> tuple[fonts.FontChain, fonts.FontChain]:
+    return fonts.chain_for(fonts.MESSAGE_WEIGHT, spec.font), fonts.chain_for(fonts.TAG_WEIGHT)
+
+
+def _require_bidi_support(text: str, chain: fonts.FontChain) -> None:
+    if not fonts.has_raqm() and any(run.rtl for run in chain.runs(text)):
+        raise LayoutError("right-to-left text needs Pillow with libraqm (FriBiDi and HarfBuzz) to be shaped and "
+                          "ordered correctly; install Pillow's official wheels, which include it")
 
 
 def _panel_limits(spec: PostSpec, style: Style, safe: Box) -> tuple[int, int]:
@@ -142,24 +153,25 @@ def _draw_panel(image: Image.Image, blurred: Image.Image, panel: Box, style: Sty
 
 
 def _draw_text(image: Image.Image, plan: _Plan, spec: PostSpec, style: Style) -> list[tuple[int, int, int, int]]:
-    draw = ImageDraw.Draw(image)
-    face = spec.font or fonts.noto_sans(fonts.MESSAGE_WEIGHT)
+    message_chain, tag_chain = _chains(spec)
     centre = (plan.message_box.left + plan.message_box.right) / 2
-    ink = _draw_lines(draw, plan.message.lines, fonts.load(face, plan.message.size), plan.message.size,
-                      plan.message.line_height, centre, plan.message_box.top, style.text_colour)
-    draw.rectangle((plan.rule.left, plan.rule.top, plan.rule.right - 1, plan.rule.bottom - 1), fill=style.accent_colour)
-    tag_font = fonts.load(fonts.noto_sans(fonts.TAG_WEIGHT), plan.tag_size)
-    ink += _draw_lines(draw, plan.tag_lines, tag_font, plan.tag_size, round(plan.tag_size * 1.25), centre,
+    ink = _draw_lines(image, message_chain, plan.message.lines, plan.message.size, plan.message.line_height,
+                      centre, plan.message_box.top, style.text_colour)
+    ImageDraw.Draw(image).rectangle((plan.rule.left, plan.rule.top, plan.rule.right - 1, plan.rule.bottom - 1),
+                                    fill=style.accent_colour)
+    ink += _draw_lines(image, tag_chain, plan.tag_lines, plan.tag_size, round(plan.tag_size * 1.25), centre,
                        plan.tag_box.top, style.text_colour)
     return ink
 
 
-def _draw_lines(draw, lines, font, size, line_height, centre, top, colour) -> list[tuple[int, int, int, int]]:
+def _draw_lines(image, chain, lines, size, line_height, centre, top, colour) -> list[tuple[int, int, int, int]]:
+    """Centred lines; a right-to-left paragraph keeps its own visual order inside each line."""
+    rtl = chain.is_rtl(" ".join(lines))
     ink = []
     for index, line in enumerate(lines):
-        anchor_point = (centre, top + index * line_height + round(size * BASELINE))
-        draw.text(anchor_point, line, font=font, fill=colour, anchor="ms")
-        ink.append(draw.textbbox(anchor_point, line, font=font, anchor="ms"))
+        left = centre - chain.measure(line, size) / 2
+        baseline = top + index * line_height + round(size * BASELINE)
+        ink.append(draw_line(image, chain, line, size, left, baseline, colour, rtl))
     return ink
 
 

@@ -24,6 +24,14 @@ def grapheme_clusters(text: str) -> list[str]:
     return _patterns()[0].findall(text)
 
 
+def is_emoji(cluster: str) -> bool:
+    """Whether a grapheme cluster is an emoji: pictographic with emoji presentation, or a flag."""
+    if not _patterns()[1].search(cluster):
+        return False
+    return "\ufe0f" in cluster or any(unicodedata.east_asian_width(c) == "W" for c in cluster) \
+        or any(0x1F1E6 <= ord(c) <= 0x1F1FF for c in cluster)
+
+
 def graphemes(text: str) -> int:
     return len(grapheme_clusters(text))
 

@@ -1,14 +1,32 @@
-"""Fonts from pip packages, loaded once per face and size."""
+"""Fonts from pip packages, a fallback chain with per-character coverage, and caching.
+
+Pillow has no font fallback: a character missing from the font is drawn as an empty box. So text is cut
+into runs, each set in the first font of the chain that has all its characters, and a character that no
+font has is an error, never a box.
+"""
 
 from __future__ import annotations
 
+import os
+import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import ImageFont
 
-from generator.errors import UsageError
+from generator.errors import LayoutError, UsageError
+
+MESSAGE_WEIGHT = 700
+TAG_WEIGHT = 600
+EMOJI_STRIKE = 109  # Noto Color Emoji is a bitmap font with one size; runs are drawn at it and scaled
+EMOJI_FONT_PATHS = (
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+    "/usr/share/fonts/noto/NotoColorEmoji.ttf",
+    "/usr/share/fonts/google-noto-emoji/NotoColorEmoji.ttf",
+    "/usr/local/share/fonts/NotoColorEmoji.ttf",
+    "/System/Library/Fonts/Apple Color Emoji.ttc",
+)
 
 
 @dataclass(frozen=True)
@@ -17,21 +35,34 @@ class Face:
 
     path: Path
     weight: int = 400
+    bitmap_emoji: bool = False
 
 
-@lru_cache(maxsize=None)
-def _noto_sans_path() -> Path:
-    import fontpkg_noto_sans
+def _package_font(module: str, pattern: str) -> Path:
+    import importlib
 
-    return next(fontpkg_noto_sans.ROOT.glob("files/NotoSans[[]*.ttf"))
+    root = importlib.import_module(module).ROOT
+    return next(root.glob(f"files/{pattern}"))
 
 
+@cache
 def noto_sans(weight: int = 400) -> Face:
-    return Face(_noto_sans_path(), weight)
+    return Face(_package_font("fontpkg_noto_sans", "NotoSans[[]*.ttf"), weight)
 
 
-MESSAGE_WEIGHT = 700
-TAG_WEIGHT = 600
+@cache
+def noto_sans_arabic(weight: int = 400) -> Face:
+    return Face(_package_font("fontpkg_noto_sans_arabic", "NotoSansArabic[[]*.ttf"), weight)
+
+
+@cache
+def emoji_face() -> Face | None:
+    """A colour emoji font installed on this machine (SOLIDARITY_EMOJI_FONT overrides), if there is one."""
+    candidates = [os.environ.get("SOLIDARITY_EMOJI_FONT", ""), *EMOJI_FONT_PATHS]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Face(Path(candidate), 400, bitmap_emoji=True)
+    return None
 
 
 def user_face(path: str | Path, weight: int = MESSAGE_WEIGHT) -> Face:
@@ -47,17 +78,22 @@ def user_face(path: str | Path, weight: int = MESSAGE_WEIGHT) -> Face:
 @lru_cache(maxsize=256)
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
     """The font at `size` pixels; cached because opening a font file costs more than drawing a line."""
-    font = ImageFont.truetype(str(face.path), size, layout_engine=ImageFont.Layout.RAQM
-                              if _has_raqm() else ImageFont.Layout.BASIC)
+    if face.bitmap_emoji:
+        size = EMOJI_STRIKE
+    font = ImageFont.truetype(str(face.path), size, layout_engine=_layout_engine())
     _set_weight(font, face.weight)
     return font
 
 
-@lru_cache(maxsize=1)
-def _has_raqm() -> bool:
+@cache
+def has_raqm() -> bool:
     from PIL import features
 
     return bool(features.check("raqm"))
+
+
+def _layout_engine():
+    return ImageFont.Layout.RAQM if has_raqm() else ImageFont.Layout.BASIC
 
 
 def _set_weight(font: ImageFont.FreeTypeFont, weight: int) -> None:
@@ -75,6 +111,130 @@ def _set_weight(font: ImageFont.FreeTypeFont, weight: int) -> None:
     font.set_variation_by_axes(values)
 
 
+@cache
+def coverage(face: Face) -> frozenset[int]:
+    """The code points the font has glyphs for, read from its cmap table."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(face.path), lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+# --- runs --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    face: Face
+    rtl: bool
+
+    @property
+    def emoji(self) -> bool:
+        return self.face.bitmap_emoji
+
+
+@dataclass(frozen=True)
+class FontChain:
+    """Faces tried in order for each character; a colour emoji face, when installed, for emoji."""
+
+    faces: tuple[Face, ...]
+    emoji: Face | None = None
+
+    def runs(self, text: str) -> tuple[Run, ...]:
+        return _runs(self, text)
+
+    def measure(self, text: str, size: int) -> float:
+        return sum(run_width(run, size) for run in self.runs(text))
+
+    def is_rtl(self, text: str) -> bool:
+        return paragraph_is_rtl(text)
+
+
+def chain_for(weight: int, user: Face | None = None) -> FontChain:
+    primary = (Face(user.path, weight),) if user else ()
+    return FontChain((*primary, noto_sans(weight), noto_sans_arabic(weight)), emoji_face())
+
+
+_NEUTRAL_CATEGORIES = ("Z", "P", "S", "N", "C", "M")
+_RTL_CLASSES = {"R", "AL"}
+
+
+def paragraph_is_rtl(text: str) -> bool:
+    """The first strong character decides, as in the Unicode bidi algorithm's rule P2."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in _RTL_CLASSES:
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+def _is_plain_latin(text: str) -> bool:
+    return all(" " <= char <= "\u024f" or char in "\n\u2014\u2013\u2019\u2018\u201c\u201d\u2026" for char in text)
+
+
+@lru_cache(maxsize=4096)
+def _runs(chain: FontChain, text: str) -> tuple[Run, ...]:
+    if _is_plain_latin(text) and _is_package_noto(chain.faces[0]):
+        return (Run(text, chain.faces[0], False),) if text else ()
+    from generator.counting import grapheme_clusters, is_emoji
+
+    runs: list[Run] = []
+    for cluster in grapheme_clusters(text):
+        face = _face_for(chain, cluster, runs[-1].face if runs else None, is_emoji(cluster))
+        rtl = any(unicodedata.bidirectional(char) in _RTL_CLASSES for char in cluster)
+        if runs and runs[-1].face == face and (not rtl or runs[-1].rtl or _is_neutral_run(runs[-1].text)):
+            runs[-1] = Run(runs[-1].text + cluster, face, runs[-1].rtl or rtl)
+        else:
+            runs.append(Run(cluster, face, rtl))
+    return tuple(runs)
+
+
+def _is_package_noto(face: Face) -> bool:
+    return face.path == noto_sans(face.weight).path
+
+
+def _is_neutral_run(text: str) -> bool:
+    return all(unicodedata.category(char)[0] in _NEUTRAL_CATEGORIES for char in text)
+
+
+def _face_for(chain: FontChain, cluster: str, current: Face | None, emoji: bool) -> Face:
+    if emoji:
+        if chain.emoji is not None:
+            return chain.emoji
+        raise LayoutError(_missing_message(cluster, "it needs a colour emoji font: install fonts-noto-color-emoji "
+                                                    "(or set SOLIDARITY_EMOJI_FONT to one)"))
+    if all(unicodedata.category(char) in ("Cc", "Zl", "Zp") or char.isspace() for char in cluster):
+        return current if current is not None and not current.bitmap_emoji else chain.faces[0]
+    needed = [ord(char) for char in cluster if unicodedata.category(char) not in ("Cf", "Mn") or len(cluster) == 1]
+    needed = needed or [ord(cluster[0])]
+    if current is not None and not current.bitmap_emoji and _is_neutral_run(cluster) \
+            and all(code in coverage(current) for code in needed):
+        return current
+    for face in (*chain.faces, *((chain.emoji,) if chain.emoji else ())):
+        if all(code in coverage(face) for code in needed):
+            return face
+    raise LayoutError(_missing_message(cluster, "no font here has it; pass --font FILE with a font that does"))
+
+
+def _missing_message(cluster: str, advice: str) -> str:
+    char = next((c for c in cluster if unicodedata.category(c) != "Cf"), cluster[0])
+    name = unicodedata.name(char, "unnamed character")
+    return f"cannot draw '{cluster}' (U+{ord(char):04X} {name}): {advice}"
+
+
+def run_width(run: Run, size: int) -> float:
+    return _run_width(run.face, size, run.text, run.rtl)
+
+
 @lru_cache(maxsize=65536)
-def text_width(face: Face, size: int, text: str) -> float:
-    return load(face, size).getlength(text)
+def _run_width(face: Face, size: int, text: str, rtl: bool) -> float:
+    font = load(face, size)
+    width = font.getlength(text, direction=_direction(rtl)) if has_raqm() else font.getlength(text)
+    return width * size / EMOJI_STRIKE if face.bitmap_emoji else width
+
+
+def _direction(rtl: bool) -> str:
+    return "rtl" if rtl else "ltr"
+

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from generator import __version__, messages
+from generator import __version__, fonts, messages
 from generator.errors import UsageError
 from generator.flowers import FlowerChoice, resolve_flower
 from generator.fonts import Face, user_face
@@ -102,6 +102,7 @@ def plan_posts(request: PostRequest) -> list[PostSpec]:
     tags = messages.tag_line(_normalised(request.tags, "@", _TAG, messages.DEFAULT_TAGS, "--tag"),
                              _normalised(request.hashtags, "#", _HASHTAG, messages.DEFAULT_HASHTAGS, "--hashtag"))
     font = user_face(request.font) if request.font else None
+    _check_drawable(message, tags, font)
     caption = messages.caption(language, message, tags)
     alt = messages.alt_text(language, message, tags, flower.picture_kind, flower.species, flower.description)
     for fmt in formats:
@@ -130,6 +131,12 @@ def _normalised(given: tuple[str, ...], sigil: str, pattern: re.Pattern, default
             raise UsageError(f"{option} '{raw}': use letters, digits and underscores only, like {sigil}Medics")
         result.setdefault(tag.casefold(), tag)
     return tuple(result.values())
+
+
+def _check_drawable(message: str, tags: tuple[str, ...], font: Face | None) -> None:
+    """Every character has a font before anything renders (an uncovered one would be an empty box)."""
+    fonts.chain_for(fonts.MESSAGE_WEIGHT, font).runs(message)
+    fonts.chain_for(fonts.TAG_WEIGHT).runs(" ".join(tags))
 
 
 def _check_text_limits(fmt: Format, caption: str, alt: str) -> None:

@@ -1,0 +1,63 @@
+"""Drawing one line of mixed runs: fonts switched per run, right-to-left runs in visual order, emoji scaled."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+
+from generator import fonts
+from generator.fonts import FontChain, Run
+
+Ink = tuple[int, int, int, int]
+
+
+def visual_order(runs: tuple[Run, ...], rtl_paragraph: bool) -> list[Run]:
+    """Runs left to right on the page. In a right-to-left paragraph the runs are reversed, except that
+    neighbouring left-to-right runs (a Latin name, an emoji beside it) keep their own order."""
+    if not rtl_paragraph:
+        return list(runs)
+    groups: list[list[Run]] = []
+    for run in runs:
+        if groups and not run.rtl and not groups[-1][-1].rtl:
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+    return [run for group in reversed(groups) for run in group]
+
+
+def draw_line(image: Image.Image, chain: FontChain, text: str, size: int, left: float, baseline: float,
+              colour: tuple[int, int, int], rtl_paragraph: bool) -> Ink:
+    """Draw `text` with its left edge at `left` and baseline at `baseline`; return the ink box."""
+    draw = ImageDraw.Draw(image)
+    x = left
+    boxes = []
+    for run in visual_order(chain.runs(text), rtl_paragraph):
+        width = fonts.run_width(run, size)
+        if run.emoji:
+            boxes.append(_draw_emoji(image, run, size, x, baseline))
+        else:
+            boxes.append(_draw_text(draw, run, size, x, baseline, colour))
+        x += width
+    boxes = [box for box in boxes if box[2] > box[0] and box[3] > box[1]] or [(round(left), round(baseline), round(left), round(baseline))]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _draw_text(draw: ImageDraw.ImageDraw, run: Run, size: int, x: float, baseline: float, colour) -> Ink:
+    font = fonts.load(run.face, size)
+    options = {"direction": "rtl" if run.rtl else "ltr"} if fonts.has_raqm() else {}
+    draw.text((x, baseline), run.text, font=font, fill=colour, anchor="ls", **options)
+    return tuple(round(v) for v in draw.textbbox((x, baseline), run.text, font=font, anchor="ls", **options))
+
+
+def _draw_emoji(image: Image.Image, run: Run, size: int, x: float, baseline: float) -> Ink:
+    """Colour emoji come at one bitmap size: draw them there and scale to the text size."""
+    font = fonts.load(run.face, size)
+    strike = fonts.EMOJI_STRIKE
+    left, top, right, bottom = font.getbbox(run.text, anchor="ls")
+    sprite = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)), (0, 0, 0, 0))
+    ImageDraw.Draw(sprite).text((-left, -top), run.text, font=font, anchor="ls", embedded_color=True)
+    scale = size / strike
+    scaled = sprite.resize((max(1, round(sprite.width * scale)), max(1, round(sprite.height * scale))),
+                           Image.Resampling.LANCZOS)
+    position = (round(x + left * scale), round(baseline + top * scale))
+    image.paste(scaled, position, scaled)
+    return (position[0], position[1], position[0] + scaled.width, position[1] + scaled.height)
