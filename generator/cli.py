@@ -77,6 +77,8 @@ def cli():
 @click.option("-m", "--message", help="Your own message, used exactly as written.")
 @click.option("-t", "--template", metavar="ID|FILE.j2", shell_complete=_complete_templates,
               help="A message template id (see `solidarity templates list`) or a .j2 file.  [default: thank-you]")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="A folder of LANGUAGE.toml message catalogues laid over the bundled one.")
 @click.option("--var", "variables", multiple=True, metavar="KEY=VALUE", help="A template variable (repeatable).")
 @click.option("-l", "--lang", default="en", show_default=True, shell_complete=_complete_languages,
               help="Language of the template, caption and alt text.")
@@ -97,7 +99,7 @@ def cli():
 @click.option("--force", is_flag=True, help="Rewrite posts that already exist.")
 @click.option("--debug", is_flag=True, help="Outline the safe zone, text boxes and focal point (a separate file).")
 @reports_errors
-def make(flower, focus, message, template, variables, lang, formats, style, font, out, tags, hashtags, image_type,
+def make(flower, focus, message, template, templates_dir, variables, lang, formats, style, font, out, tags, hashtags, image_type,
          as_json, quiet, force, debug):
     """Make one post, in one or several platform formats.
 
@@ -118,6 +120,7 @@ def make(flower, focus, message, template, variables, lang, formats, style, font
         flower=flower, focus=_parse_focus(focus) if focus else None, message=message, template=template,
         variables=parse_vars(variables), language=lang, formats=tuple(formats), style=style,
         tags=tuple(tags), hashtags=tuple(hashtags), image_type=image_type, font=font, debug=debug,
+        templates=str(templates_dir) if templates_dir else None,
     )
     specs = plan_posts(request)
     written = make_posts(specs, out, force=force)
@@ -180,14 +183,19 @@ def templates():
     """The message templates, by language."""
 
 
+CATALOGUE_OPTION = click.option("--templates", "templates_dir", type=click.Path(path_type=Path), metavar="DIR",
+                                help="A folder of LANGUAGE.toml catalogues laid over the bundled one.")
+
+
 @templates.command("list", context_settings=CONTEXT)
 @click.option("-l", "--lang", shell_complete=_complete_languages, help="Only this language.")
+@CATALOGUE_OPTION
 @reports_errors
-def templates_list(lang):
+def templates_list(lang, templates_dir):
     """Every template id, its language, title and variables."""
     from generator.messages import get_language, languages
 
-    chosen = [get_language(lang)] if lang else list(languages().values())
+    chosen = [get_language(lang, templates_dir)] if lang else list(languages(templates_dir).values())
     for language in chosen:
         for template in language.messages.values():
             variables = ", ".join(template.variables) or "-"
@@ -197,12 +205,13 @@ def templates_list(lang):
 @templates.command("show", context_settings=CONTEXT)
 @click.argument("template_id", shell_complete=_complete_templates)
 @click.option("-l", "--lang", default="en", show_default=True, shell_complete=_complete_languages)
+@CATALOGUE_OPTION
 @reports_errors
-def templates_show(template_id, lang):
+def templates_show(template_id, lang, templates_dir):
     """One template: its text, its variables with their defaults, and how it reads with them."""
     from generator.messages import find_template
 
-    template = find_template(template_id, lang)
+    template = find_template(template_id, lang, templates_dir)
     click.echo(f"{template.id} ({template.language}): {template.title}")
     for name in template.variables:
         default = template.defaults.get(name)

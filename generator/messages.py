@@ -59,21 +59,15 @@ def _tidy(text: str) -> str:
 
 # --- the sandbox -------------------------------------------------------------------------------------------
 
-@cache
-def _environment():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-
-
 def render_sandboxed(source: str, values: Mapping[str, object], origin: str) -> str:
     """Render untrusted template text: no attribute walking, no undefined names, bounded output."""
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    from generator import sandbox
+
     try:
-        text = _environment().from_string(source).render(**values)
+        text = sandbox.render(source, values)
     except TemplateSyntaxError as exc:
         raise TemplateError(f"template {origin}, line {exc.lineno}: {exc.message}") from None
     except UndefinedError as exc:
@@ -82,6 +76,10 @@ def render_sandboxed(source: str, values: Mapping[str, object], origin: str) -> 
         raise TemplateError(f"template {origin}: {exc.message}{hint}") from None
     except SecurityError as exc:
         raise TemplateError(f"template {origin}: refused an unsafe operation ({exc})") from None
+    except sandbox.TemplateLimitExceeded as exc:
+        raise TemplateError(f"template {origin}: stopped: {exc}") from None
+    except RecursionError:
+        raise TemplateError(f"template {origin}: stopped: recursion too deep") from None
     except Exception as exc:  # a template is user code: any failure inside it is a template error
         raise TemplateError(f"template {origin}: {type(exc).__name__}: {exc}") from None
     if len(text) > MAX_MESSAGE_CHARS:
@@ -96,28 +94,42 @@ def _undefined_name(message: str) -> str | None:
 
 # --- the catalogue -----------------------------------------------------------------------------------------
 
+def languages(extra: Path | None = None) -> Mapping[str, Language]:
+    """The bundled catalogue, with a campaign's own folder (--templates) laid over it."""
+    return _catalogue(Path(extra).resolve() if extra else None)
+
+
 @cache
-def languages(folder: Path | None = None) -> Mapping[str, Language]:
-    folder = folder or data_dir("templates")
-    found = {}
-    for path in sorted(folder.glob("*.toml")):
-        language = _read_language(path)
-        found[language.code] = language
+def _catalogue(extra: Path | None) -> Mapping[str, Language]:
+    found = {language.code: language for language in _read_folder(data_dir("templates"), {})}
+    if extra is not None:
+        if not extra.is_dir():
+            raise UsageError(f"--templates {extra}: no such folder")
+        for language in _read_folder(extra, found):
+            found[language.code] = language
+        if not any(extra.glob("*.toml")):
+            raise UsageError(f"--templates {extra}: the folder holds no LANGUAGE.toml files")
     return MappingProxyType(found)
 
 
-def get_language(code: str) -> Language:
-    available = languages()
+def _read_folder(folder: Path, base: Mapping[str, Language]) -> list[Language]:
+    return [_read_language(path, base) for path in sorted(folder.glob("*.toml"))]
+
+
+def get_language(code: str, extra: Path | None = None) -> Language:
+    available = languages(extra)
     try:
         return available[code]
     except KeyError:
         raise UsageError(f"unknown language '{code}'; choose one of: {', '.join(available)}") from None
 
 
-def _read_language(path: Path) -> Language:
+def _read_language(path: Path, base: Mapping[str, Language]) -> Language:
+    """One LANGUAGE.toml; in a campaign folder, what it leaves out comes from the bundled language."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         code = data["language"]
+        inherited = base.get(code)
         messages = {
             message_id: MessageTemplate(
                 id=message_id,
@@ -130,21 +142,31 @@ def _read_language(path: Path) -> Language:
             )
             for message_id, entry in data.get("messages", {}).items()
         }
+        if inherited:
+            return Language(code, data.get("name", inherited.name), data.get("direction", inherited.direction),
+                            data.get("caption", inherited.caption), data.get("alt", inherited.alt),
+                            MappingProxyType({**inherited.pictures, **data.get("pictures", {})}),
+                            MappingProxyType({**inherited.flowers, **data.get("flowers", {})}),
+                            MappingProxyType({**inherited.messages, **messages}))
         return Language(code, data["name"], data.get("direction", "ltr"), data["caption"], data["alt"],
                         MappingProxyType(data.get("pictures", {})), MappingProxyType(data.get("flowers", {})),
                         MappingProxyType(messages))
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"template catalogue {path}: not valid TOML ({exc})") from None
+    except KeyError as exc:
+        raise TemplateError(f"template catalogue {path}: missing the key {exc}") from None
+    except (TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise TemplateError(f"template catalogue {path}: malformed ({exc})") from None
 
 
-def find_template(template: str, language: str) -> MessageTemplate:
+def find_template(template: str, language: str, extra: Path | None = None) -> MessageTemplate:
     """A catalogue template by id in `language`, or a .j2 file by path."""
     if template.endswith(".j2") or "/" in template or "\\" in template:
         return template_from_file(Path(template), language)
-    lang = get_language(language)
+    lang = get_language(language, extra)
     if template in lang.messages:
         return lang.messages[template]
-    elsewhere = sorted(code for code, other in languages().items() if template in other.messages)
+    elsewhere = sorted(code for code, other in languages(extra).items() if template in other.messages)
     if elsewhere:
         raise UsageError(f"template '{template}' has no {language} version; it exists in: {', '.join(elsewhere)}")
     raise UsageError(f"unknown template '{template}'; see `solidarity templates list` for the ids")
@@ -153,6 +175,8 @@ def find_template(template: str, language: str) -> MessageTemplate:
 def template_from_file(path: Path, language: str) -> MessageTemplate:
     from jinja2 import TemplateSyntaxError, meta
 
+    from generator import sandbox
+
     try:
         source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -160,7 +184,7 @@ def template_from_file(path: Path, language: str) -> MessageTemplate:
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateError(f"template {path}: cannot be read as UTF-8 text ({exc})") from None
     try:
-        variables = meta.find_undeclared_variables(_environment().parse(source))
+        variables = meta.find_undeclared_variables(sandbox.environment().parse(source))
     except TemplateSyntaxError as exc:
         raise TemplateError(f"template {path}, line {exc.lineno}: {exc.message}") from None
     return MessageTemplate(id=path.stem, language=language, title=path.name, source=source,

@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Mapping
 
 from generator import __version__, fonts, messages
@@ -37,6 +38,7 @@ class PostRequest:
     hashtags: tuple[str, ...] = ()
     image_type: str = "jpeg"
     font: str | None = None
+    templates: str | None = None  # a campaign's own catalogue folder, laid over the bundled one
     debug: bool = False  # outline the safe zone, boxes and focal point (named apart from the real post)
 
 
@@ -95,10 +97,11 @@ def plan_posts(request: PostRequest) -> list[PostSpec]:
     if request.image_type not in IMAGE_TYPES:
         raise UsageError(f"--image-type '{request.image_type}': choose one of: {', '.join(IMAGE_TYPES)}")
     get_style(request.style)
-    language = messages.get_language(request.language)
+    catalogue = Path(request.templates) if request.templates else None
+    language = messages.get_language(request.language, catalogue)
     formats = resolve_formats(request.formats)
     flower = resolve_flower(request.flower, request.focus)
-    message, message_id = _message(request)
+    message, message_id = _message(request, catalogue)
     tags = messages.tag_line(_normalised(request.tags, "@", _TAG, messages.DEFAULT_TAGS, "--tag"),
                              _normalised(request.hashtags, "#", _HASHTAG, messages.DEFAULT_HASHTAGS, "--hashtag"))
     font = user_face(request.font) if request.font else None
@@ -112,12 +115,12 @@ def plan_posts(request: PostRequest) -> list[PostSpec]:
             for fmt in formats]
 
 
-def _message(request: PostRequest) -> tuple[str, str]:
+def _message(request: PostRequest, catalogue: Path | None) -> tuple[str, str]:
     if request.message is not None:
         if request.variables:
             raise UsageError("--var only applies to --template; a --message is used exactly as written")
         return messages.literal_message(request.message), "message"
-    template = messages.find_template(request.template or messages.DEFAULT_TEMPLATE, request.language)
+    template = messages.find_template(request.template or messages.DEFAULT_TEMPLATE, request.language, catalogue)
     return template.render(request.variables), template.id
 
 

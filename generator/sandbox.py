@@ -1,0 +1,123 @@
+"""A Jinja sandbox with bounds: untrusted template text can neither reach Python internals nor run away.
+
+Jinja's SandboxedEnvironment already refuses attribute walks such as ``__class__`` and ``__globals__``.
+On top of it: StrictUndefined, no compile-time constant folding (which would evaluate a hostile
+expression while parsing), integer arguments capped (``"x"|center(10**9)``, ``range(10**9)``), a budget
+of executed template lines (nested loops), and a cap on the characters produced.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from functools import cache
+
+MAX_OUTPUT_CHARS = 10_000
+MAX_LINES_RUN = 200_000
+MAX_INTEGER_ARGUMENT = 10_000
+TEMPLATE_FILENAME = "<template>"
+
+
+class TemplateLimitExceeded(Exception):
+    """The template tried to do more work than any message needs."""
+
+
+@cache
+def environment():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class BoundedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call(self, __context, __obj, *args, **kwargs):
+            _check_arguments(args, kwargs)
+            return super().call(__context, __obj, *args, **kwargs)
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "**" and _is_large_number(right, 64):
+                raise TemplateLimitExceeded("an exponent too large")
+            if operator == "*" and _product_too_large(left, right):
+                raise TemplateLimitExceeded("a repetition too large")
+            return super().call_binop(context, operator, left, right)
+
+    sandbox = BoundedSandbox(undefined=StrictUndefined, autoescape=False, optimized=False)
+    sandbox.filters = {name: _bounded(function) for name, function in sandbox.filters.items()}
+    sandbox.globals["range"] = _bounded_range
+    return sandbox
+
+
+def render(source: str, values: Mapping[str, object]) -> str:
+    """Render untrusted template source within the limits; Jinja's own errors pass through."""
+    template = environment().from_string(source)
+    pieces: list[str] = []
+    produced = 0
+    with _line_budget(MAX_LINES_RUN):
+        for piece in template.generate(**values):
+            produced += len(piece)
+            if produced > MAX_OUTPUT_CHARS:
+                raise TemplateLimitExceeded(f"more than {MAX_OUTPUT_CHARS:,} characters of output")
+            pieces.append(piece)
+    return "".join(pieces)
+
+
+def _bounded(function):
+    def bounded(*args, **kwargs):
+        _check_arguments(args, kwargs)
+        return function(*args, **kwargs)
+
+    for attribute in ("jinja_pass_arg",):  # keep Jinja's context/environment passing markers
+        if hasattr(function, attribute):
+            setattr(bounded, attribute, getattr(function, attribute))
+    return bounded
+
+
+def _bounded_range(*args):
+    _check_arguments(args, {})
+    return range(*args)
+
+
+def _check_arguments(args, kwargs) -> None:
+    for value in (*args, *kwargs.values()):
+        if _is_large_number(value, MAX_INTEGER_ARGUMENT):
+            raise TemplateLimitExceeded(f"a number argument over {MAX_INTEGER_ARGUMENT:,}")
+
+
+def _is_large_number(value, limit: int) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > limit
+
+
+def _product_too_large(left, right) -> bool:
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, (str, list, tuple)) and isinstance(count, int):
+            return len(sequence) * count > MAX_OUTPUT_CHARS
+    return _is_large_number(left, 10**12) or _is_large_number(right, 10**12)
+
+
+class _line_budget:
+    """Counts the template's executed lines through a trace function and stops a runaway loop."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.count = 0
+
+    def __enter__(self):
+        self.previous = sys.gettrace()
+        sys.settrace(self._on_call)
+        return self
+
+    def __exit__(self, *exc):
+        sys.settrace(self.previous)
+        return False
+
+    def _on_call(self, frame, event, arg):
+        if frame.f_code.co_filename == TEMPLATE_FILENAME:
+            return self._on_line
+        return None
+
+    def _on_line(self, frame, event, arg):
+        if event == "line":
+            self.count += 1
+            if self.count > self.limit:
+                raise TemplateLimitExceeded(f"more than {self.limit:,} steps (a loop that runs away?)")
+        return self._on_line

@@ -1,0 +1,99 @@
+"""Hostile and runaway templates end in a clear error: never code execution, a hang or exhausted memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import TemplateError
+from generator.messages import render_sandboxed
+
+# Known server-side template injection payloads for Jinja, and resource-exhaustion attempts.
+INJECTION_PAYLOADS = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ ''.__class__.__base__.__subclasses__() }}",
+    "{{ ().__class__.__bases__[0].__subclasses__() }}",
+    "{{ self.__init__.__globals__.__builtins__ }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ joiner.__init__.__globals__.os.system('id') }}",
+    "{{ namespace.__init__.__globals__.os.popen('id').read() }}",
+    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ request.application.__globals__.__builtins__.__import__('os') }}",
+    "{{ config.items() }}",
+    "{{ ''|attr('__class__') }}",
+    "{{ (''|attr('\\x5f\\x5fclass\\x5f\\x5f')) }}",
+    "{% for c in [].__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+    "{{ [].pop.__self__ }}",
+    "{% set x = ''.format.__globals__ %}{{ x }}",
+    "{{ '{0.__class__}'.format('') }}",
+    "{{ ''.join.__doc__ }}{{ ''.__doc__.__class__ }}",
+]
+
+RUNAWAY_PAYLOADS = [
+    "{% for i in range(100000000) %}x{% endfor %}",
+    "{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}",
+    "{{ 'x' * 1000000000 }}",
+    "{{ 'x'|center(1000000000) }}",
+    "{{ 'ab'|indent(1000000000) }}",
+    "{{ 'x'.ljust(1000000000) }}",
+    "{{ 2 ** 100000000 }}",
+    "{{ (9 ** 9) ** (9 ** 9) }}",
+    "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+    "{% for i in range(9999) %}{{ 'word ' * 100 }}{% endfor %}",
+    "{{ range(10)|list * 100000000 }}",
+]
+
+
+@pytest.mark.parametrize("payload", INJECTION_PAYLOADS)
+def test_injection_payloads_are_refused_or_harmless(payload):
+    try:
+        text = render_sandboxed(payload, {}, "evil.j2")
+    except TemplateError as error:
+        assert str(error).startswith("template evil.j2")
+        assert "\n" not in str(error)
+        return
+    for leak in ("uid=", "<class 'subprocess", "<module", "__builtins__", "Popen", "os.py"):
+        assert leak not in text
+
+
+@pytest.mark.parametrize("payload", RUNAWAY_PAYLOADS)
+def test_runaway_templates_stop_with_a_clear_error(payload):
+    with pytest.raises(TemplateError) as error:
+        render_sandboxed(payload, {}, "slow.j2")
+    assert str(error.value).startswith("template slow.j2: ")
+    assert "\n" not in str(error.value)
+
+
+def test_an_ordinary_template_still_uses_loops_filters_and_macros():
+    source = ("{% macro sign(n) %}— {{ n|title }}{% endmacro %}"
+              "{% for who in ['doctors', 'nurses'] %}{{ who|upper }}{{ ', ' if not loop.last }}{% endfor %}"
+              " {{ sign(name) }} {{ 'ok'|center(6) }}{{ range(3)|sum }}")
+    assert render_sandboxed(source, {"name": "anna"}, "fine.j2") == "DOCTORS, NURSES — Anna   ok  3"
+
+
+def test_a_campaign_catalogue_folder_adds_messages_and_keeps_the_bundled_ones(run, tmp_path):
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    (folder / "en.toml").write_text('language = "en"\n[messages.vigil]\ntitle = "Vigil"\n'
+                                    'text = "Tonight {{ town }} lights a candle for Belarusian medics."\n'
+                                    'vars = { town = "our town" }\n', encoding="utf-8")
+    listed = run("templates", "list", "--templates", str(folder), "-l", "en")
+    assert "vigil" in listed.stdout and "thank-you" in listed.stdout
+    made = run("make", "--templates", str(folder), "-t", "vigil", "--var", "town=Vilnius", "--json")
+    assert made.exit_code == 0, made.output
+    assert '"message": "Tonight Vilnius lights a candle for Belarusian medics."' in made.stdout
+
+
+def test_a_broken_campaign_catalogue_names_the_file(run, tmp_path):
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    (folder / "pl.toml").write_text('language = "pl"\n[messages.x]\ntext = "no title"\n', encoding="utf-8")
+    result = run("make", "--templates", str(folder), "-l", "pl", "-t", "x")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: template catalogue {folder / 'pl.toml'}: missing the key 'title'\n"
+
+
+def test_a_missing_catalogue_folder(run, tmp_path):
+    result = run("make", "--templates", "nowhere")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: --templates {tmp_path / 'nowhere'}: no such folder\n"
