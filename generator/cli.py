@@ -148,6 +148,83 @@ def _report(written, as_json: bool, quiet: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("campaign_file", type=click.Path(path_type=Path))
+@click.option("-o", "--out", default="output", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to write the posts, manifest and hand-over files to.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes.  [default: the number of cores]")
+@click.option("--dry-run", is_flag=True, help="Validate every row and stop: nothing is rendered.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first problem instead of carrying on.")
+@click.option("--force", is_flag=True, help="Redo posts already written by an earlier run.")
+@click.option("--contact-sheet", is_flag=True, help="Also write a grid preview of the whole batch.")
+@click.option("--zip", "make_zip", is_flag=True, help="Also bundle the posts in one zip per platform.")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="Only problems on stderr: no progress or summary.")
+@reports_errors
+def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, make_zip, as_json, quiet):
+    """Make many posts from a CSV, JSON or YAML campaign file.
+
+    Each row may set any `make` option as a column: flower, focus, message, template, vars (KEY=VALUE;...)
+    or var.NAME columns, lang, formats (space- or comma-separated), style, tags, hashtags, image_type, font,
+    templates, and an optional id. Every row is validated before anything renders; problems are listed as
+    FILE:ROW:COLUMN lines and the good rows go ahead. A rerun skips posts already written.
+
+    \b
+    Examples:
+      solidarity batch campaign.csv --dry-run
+      solidarity batch campaign.yaml -o posts --contact-sheet --zip
+    """
+    from generator.batch import run_batch, write_manifest
+    from generator.campaign import plan_campaign
+
+    plan = plan_campaign(campaign_file)
+    for problem in plan.problems:
+        click.echo(f"Error: {problem}", err=True)
+    planned = f"{plan.rows} rows, {len(plan.posts)} posts planned, {len(plan.bad_rows)} rows refused"
+    if dry_run or (fail_fast and plan.problems):
+        click.echo(f"batch {campaign_file}: {planned}" + (" (dry run)" if dry_run else ""), err=True)
+        sys.exit(1 if plan.problems else 0)
+    with _progress(len(plan.posts), quiet) as advance:
+        result = run_batch(plan, out, str(campaign_file), jobs=jobs, force=force, fail_fast=fail_fast,
+                           progress=advance)
+    for failure in result.failures:
+        click.echo(f"Error: {failure}", err=True)
+    extras = write_manifest(Path(out), result, plan.problems)
+    extras += _handover_files(Path(out), result.records, contact_sheet, make_zip)
+    if not quiet:
+        failed = len(plan.problems) + len(result.failures)
+        click.echo(f"batch {campaign_file}: {len(result.records)} posts ({result.written} written, {result.kept} kept), "
+                   f"{failed} problems{' (stopped early)' if result.stopped_early else ''}, "
+                   f"in {result.seconds:.1f} s -> {out}", err=True)
+    click.echo((Path(out) / "manifest.json").read_text(encoding="utf-8") if as_json else str(extras[0]))
+    sys.exit(1 if plan.problems or result.failures else 0)
+
+
+def _handover_files(folder: Path, records, contact_sheet: bool, make_zip: bool) -> list[Path]:
+    from generator.bundle import contact_sheets, platform_zips
+
+    written = contact_sheets(folder, records) if contact_sheet and records else []
+    return written + (platform_zips(folder, records) if make_zip and records else [])
+
+
+class _progress:
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.bar = None
+        if not quiet and total and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr)
+
+    def __enter__(self):
+        if self.bar is None:
+            return None
+        bar = self.bar.__enter__()
+        return bar.update
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc) if self.bar else False
+
+
+@cli.command(context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print the presets as JSON.")
 def formats(as_json):
     """The platform presets: pixel sizes and caption, alt-text and file-size limits."""

@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from generator import fonts
 from generator.flowers import background
 from generator.errors import LayoutError
-from generator.layout import Box, TextBlock, fit_text, greedy_lines
+from generator.layout import Box, TextBlock, fit_text, greedy_lines, require_fit
 from generator.spec import PostSpec
 from generator.typeset import draw_line
 from generator.styles import CONTRAST_TARGET, Style, get_style, worst_contrast
@@ -58,8 +58,38 @@ def render(spec: PostSpec) -> Rendered:
                     plan.message, ink)
 
 
-def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Plan:
-    """Pure geometry: where the panel, message, rule and tags go for this format and focal point."""
+@dataclass(frozen=True)
+class _Room:
+    """The space a format and style give the text, before the message is fitted into it."""
+
+    safe: Box
+    padding: int
+    panel_width: int
+    text_width: int
+    message_height: int
+    min_size: int
+    max_size: int
+    tag_lines: tuple[str, ...]
+    tag_size: int
+    gap: int
+    rule_height: int
+
+    @property
+    def tag_height(self) -> int:
+        return round(self.tag_size * 1.25) * len(self.tag_lines)
+
+
+def check_fits(spec: PostSpec) -> None:
+    """Raise LayoutError now if the message cannot be set legibly in this format (no pixels touched)."""
+    room = _room(spec, get_style(spec.style))
+    message_chain, _ = _chains(spec)
+    try:
+        require_fit(spec.message, room.text_width, room.message_height, room.min_size, message_chain.measure)
+    except LayoutError as error:
+        raise LayoutError(f"{spec.format.name}: {error}") from None
+
+
+def _room(spec: PostSpec, style: Style) -> _Room:
     width, height = spec.format.size
     safe = Box(*spec.format.safe_zone.box(spec.format.size))
     padding = round(style.padding * min(width, height))
@@ -67,29 +97,37 @@ def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Pl
     text_width = panel_width - 2 * padding
     message_chain, tag_chain = _chains(spec)
     _require_bidi_support(spec.message, message_chain)
-    min_size, max_size = round(style.min_text * width), round(style.max_text * width)
     tag_size = max(round(style.tag_text * width), 1)
-    tags = TAG_JOINER.join(spec.tags)
-    tag_lines = tuple(greedy_lines(tags, text_width, tag_size, lambda t, s: tag_chain.measure(t, s)))
+    tag_lines = tuple(greedy_lines(TAG_JOINER.join(spec.tags), text_width, tag_size, tag_chain.measure))
     gap = round(tag_size * 0.7)
     rule_height = max(2, round(width / 400))
     tag_height = round(tag_size * 1.25) * len(tag_lines)
-    room = max_panel_height - 2 * padding - 2 * gap - rule_height - tag_height
+    message_height = max_panel_height - 2 * padding - 2 * gap - rule_height - tag_height
+    min_size = round(style.min_text * width)
+    return _Room(safe, padding, panel_width, text_width, message_height, min_size,
+                 max(min_size, round(style.max_text * width)), tag_lines, tag_size, gap, rule_height)
+
+
+def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Plan:
+    """Pure geometry: where the panel, message, rule and tags go for this format and focal point."""
+    room = _room(spec, style)
+    message_chain, _ = _chains(spec)
     try:
-        message = fit_text(spec.message, text_width, room, min_size, max(min_size, max_size),
-                           lambda t, s: message_chain.measure(t, s))
+        message = fit_text(spec.message, room.text_width, room.message_height, room.min_size, room.max_size,
+                           message_chain.measure)
     except LayoutError as error:
         raise LayoutError(f"{spec.format.name}: {error}") from None
-    panel_height = 2 * padding + message.height + 2 * gap + rule_height + tag_height
-    panel = _place_panel(spec, safe, panel_width, panel_height, focus)
-    message_box = Box(panel.left + padding, panel.top + padding, panel.right - padding,
-                      panel.top + padding + message.height)
-    rule_top = message_box.bottom + gap
-    rule_width = round(text_width * 0.12)
+    panel_height = 2 * room.padding + message.height + 2 * room.gap + room.rule_height + room.tag_height
+    panel = _place_panel(spec, room.safe, room.panel_width, panel_height, focus)
+    message_box = Box(panel.left + room.padding, panel.top + room.padding, panel.right - room.padding,
+                      panel.top + room.padding + message.height)
+    rule_top = message_box.bottom + room.gap
+    rule_width = round(room.text_width * 0.12)
     centre = (panel.left + panel.right) // 2
-    rule = Box(centre - rule_width // 2, rule_top, centre + rule_width // 2, rule_top + rule_height)
-    tag_box = Box(message_box.left, rule.bottom + gap, message_box.right, rule.bottom + gap + tag_height)
-    return _Plan(panel, message_box, tag_box, message, tag_lines, tag_size, rule)
+    rule = Box(centre - rule_width // 2, rule_top, centre + rule_width // 2, rule_top + room.rule_height)
+    tag_top = rule.bottom + room.gap
+    tag_box = Box(message_box.left, tag_top, message_box.right, tag_top + room.tag_height)
+    return _Plan(panel, message_box, tag_box, message, room.tag_lines, room.tag_size, rule)
 
 
 def _chains(spec: PostSpec) -> tuple[fonts.FontChain, fonts.FontChain]:

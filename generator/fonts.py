@@ -133,7 +133,7 @@ class Run:
         return self.face.bitmap_emoji
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: chain_for hands out one per weight and font
 class FontChain:
     """Faces tried in order for each character; a colour emoji face, when installed, for emoji."""
 
@@ -144,12 +144,16 @@ class FontChain:
         return _runs(self, text)
 
     def measure(self, text: str, size: int) -> float:
-        return sum(run_width(run, size) for run in self.runs(text))
+        """Width in pixels. Summed word by word: no font here kerns across a space (the tests check the
+        sum against whole-line shaping), and words recur across lines, sizes and batch rows."""
+        words = text.split(" ")
+        return sum(_word_width(self, word, size) for word in words) + (len(words) - 1) * _word_width(self, " ", size)
 
     def is_rtl(self, text: str) -> bool:
         return paragraph_is_rtl(text)
 
 
+@cache
 def chain_for(weight: int, user: Face | None = None) -> FontChain:
     primary = (Face(user.path, weight),) if user else ()
     return FontChain((*primary, noto_sans(weight), noto_sans_arabic(weight)), emoji_face())
@@ -222,6 +226,11 @@ def _missing_message(cluster: str, advice: str) -> str:
     char = next((c for c in cluster if unicodedata.category(c) != "Cf"), cluster[0])
     name = unicodedata.name(char, "unnamed character")
     return f"cannot draw '{cluster}' (U+{ord(char):04X} {name}): {advice}"
+
+
+@lru_cache(maxsize=65536)
+def _word_width(chain: FontChain, word: str, size: int) -> float:
+    return sum(run_width(run, size) for run in chain.runs(word))
 
 
 def run_width(run: Run, size: int) -> float:

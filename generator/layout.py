@@ -51,10 +51,15 @@ class Box:
         return self.left <= left and self.top <= top and right <= self.right and bottom <= self.bottom
 
 
-def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, measure: Measure) -> TextBlock:
-    """The largest size in [min_size, max_size] at which `text` wraps into width x height, lines balanced."""
+def require_fit(text: str, width: int, height: int, min_size: int, measure: Measure) -> None:
+    """Raise LayoutError, saying by how much, if `text` cannot wrap into width x height at `min_size`."""
     if wrapped_height(text, width, min_size, measure) > height:
         raise LayoutError(_too_long_message(text, width, height, min_size, measure))
+
+
+def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, measure: Measure) -> TextBlock:
+    """The largest size in [min_size, max_size] at which `text` wraps into width x height, lines balanced."""
+    require_fit(text, width, height, min_size, measure)
     low, high = min_size, max_size
     while low < high:  # the largest size that fits
         middle = (low + high + 1) // 2
@@ -91,13 +96,33 @@ def paragraphs(text: str) -> list[list[str]]:
     return [line.split() for line in text.strip().splitlines() if line.strip()]
 
 
+class _Widths:
+    """Word widths and prefix sums: a line's width is its words plus the spaces between them.
+
+    This needs `measure` to be additive over spaces, which holds for every font chain here (no kerning
+    across a space; tests/test_scripts.py checks it against whole-line shaping).
+    """
+
+    def __init__(self, words: list[str], size: int, measure: Measure):
+        self.space = measure(" ", size)
+        self.prefix = [0.0]
+        for word in words:
+            self.prefix.append(self.prefix[-1] + measure(word, size))
+
+    def line(self, start: int, end: int) -> float:
+        return self.prefix[end] - self.prefix[start] + (end - start - 1) * self.space
+
+
 def _greedy(words: list[str], width: int, size: int, measure: Measure) -> list[list[str]]:
+    widths = _Widths(words, size, measure)
     lines: list[list[str]] = []
-    for word in words:
-        if lines and measure(" ".join([*lines[-1], word]), size) <= width:
-            lines[-1].append(word)
-        else:
-            lines.append([word])
+    start = 0
+    for end in range(1, len(words) + 1):
+        if end - start > 1 and widths.line(start, end) > width:
+            lines.append(words[start:end - 1])
+            start = end - 1
+    if words:
+        lines.append(words[start:])
     return lines
 
 
@@ -106,15 +131,16 @@ def _balance(words: list[str], count: int, width: int, size: int, measure: Measu
     n = len(words)
     if count <= 1:
         return [words]
+    widths = _Widths(words, size, measure)
 
     @lru_cache(maxsize=None)
     def best(start: int, lines_left: int) -> tuple[float, tuple[int, ...]]:
         if lines_left == 1:
-            line_width = measure(" ".join(words[start:]), size)
+            line_width = widths.line(start, n)
             return ((width - line_width) ** 2, ()) if line_width <= width else (float("inf"), ())
         result: tuple[float, tuple[int, ...]] = (float("inf"), ())
         for end in range(start + 1, n - lines_left + 2):
-            line_width = measure(" ".join(words[start:end]), size)
+            line_width = widths.line(start, end)
             if line_width > width:
                 break
             rest_cost, rest_breaks = best(end, lines_left - 1)

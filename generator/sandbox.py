@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 MAX_OUTPUT_CHARS = 10_000
 MAX_LINES_RUN = 200_000
@@ -49,7 +49,7 @@ def environment():
 
 def render(source: str, values: Mapping[str, object]) -> str:
     """Render untrusted template source within the limits; Jinja's own errors pass through."""
-    template = environment().from_string(source)
+    template = _compiled(source)
     pieces: list[str] = []
     produced = 0
     with _line_budget(MAX_LINES_RUN):
@@ -59,6 +59,12 @@ def render(source: str, values: Mapping[str, object]) -> str:
                 raise TemplateLimitExceeded(f"more than {MAX_OUTPUT_CHARS:,} characters of output")
             pieces.append(piece)
     return "".join(pieces)
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str):
+    """Compiled once per text: a campaign renders the same caption template for every row."""
+    return environment().from_string(source)
 
 
 def _bounded(function):

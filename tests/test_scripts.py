@@ -94,3 +94,11 @@ def test_uncovered_character_on_the_command_line(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot draw ")
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_word_by_word_measuring_matches_whole_line_shaping(language):
+    chain = fonts.chain_for(fonts.MESSAGE_WEIGHT)
+    for size in (40, 57, 73):
+        whole_line = sum(fonts.run_width(run, size) for run in chain.runs(SAMPLES[language]))
+        assert chain.measure(SAMPLES[language], size) == pytest.approx(whole_line, abs=0.5)

@@ -1,0 +1,179 @@
+"""Running a validated campaign: worker processes, resumable content-addressed outputs, a manifest."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.campaign import Plan, PlannedPost, Problem
+from generator.errors import PhotoError, SolidarityError
+from generator.export import atomic_write, check_folder, prepare_folder
+
+MANIFEST_JSON = "manifest.json"
+MANIFEST_CSV = "manifest.csv"
+ERRORS_CSV = "errors.csv"
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    row: int | str
+    row_id: str
+    format: str
+    name: str
+    status: str  # written, kept
+    image: str
+    caption_file: str
+    alt_file: str
+    sha256: str
+    bytes: int
+    caption: str
+    alt_text: str
+
+
+@dataclass
+class BatchResult:
+    records: list[PostRecord] = field(default_factory=list)
+    failures: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    stopped_early: bool = False
+
+    @property
+    def written(self) -> int:
+        return sum(record.status == "written" for record in self.records)
+
+    @property
+    def kept(self) -> int:
+        return sum(record.status == "kept" for record in self.records)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run_batch(plan: Plan, folder: Path, campaign_label: str, jobs: int | None = None, force: bool = False,
+              fail_fast: bool = False, progress: Callable[[int], None] | None = None) -> BatchResult:
+    """Render every planned post (in `jobs` processes), skipping those already written; never raises
+    for a single post: its failure is recorded and the rest go on (unless fail_fast)."""
+    folder = Path(folder)
+    check_folder(folder)
+    prepare_folder(folder)
+    remove_leftovers(folder)
+    start = time.perf_counter()
+    result = BatchResult(failures=[])
+    ordered = sorted(plan.posts, key=_cache_friendly_order)
+    outcomes: dict[int, PostRecord | Problem] = {}
+    tasks = [(index, post) for index, post in enumerate(ordered)]
+    for index, outcome in _outcomes(tasks, folder, force, jobs or default_jobs(), campaign_label):
+        outcomes[index] = outcome
+        if progress:
+            progress(1)
+        if fail_fast and isinstance(outcome, Problem):
+            result.stopped_early = True
+            break
+    for index, post in enumerate(ordered):
+        outcome = outcomes.get(index)
+        if isinstance(outcome, PostRecord):
+            result.records.append(outcome)
+        elif isinstance(outcome, Problem):
+            result.failures.append(outcome)
+    result.records.sort(key=lambda record: (_row_key(record.row), record.format))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files of a run that was killed mid-write: never a post, safe to clear before a rerun."""
+    for leftover in folder.glob(".*.part"):
+        leftover.unlink(missing_ok=True)
+
+
+def _cache_friendly_order(post: PlannedPost):
+    """Posts that share a background run together, so each worker decodes each flower once per size."""
+    spec = post.spec
+    return (spec.flower.digest, spec.format.size, _row_key(post.row), spec.format.name)
+
+
+def _row_key(row) -> tuple:
+    return (0, row, "") if isinstance(row, int) else (1, 0, str(row))
+
+
+def _outcomes(tasks, folder: Path, force: bool, jobs: int, label: str):
+    if jobs <= 1:
+        for index, post in tasks:
+            yield index, render_one(post, folder, force, label)
+        return
+    in_flight_limit = jobs * 4  # a bounded window keeps memory flat however many rows there are
+    pending: dict[Future, int] = {}
+    iterator = iter(tasks)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        try:
+            while True:
+                while len(pending) < in_flight_limit:
+                    task = next(iterator, None)
+                    if task is None:
+                        break
+                    pending[pool.submit(render_one, task[1], folder, force, label)] = task[0]
+                if not pending:
+                    return
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield pending.pop(future), future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def render_one(post: PlannedPost, folder: Path, force: bool, label: str) -> PostRecord | Problem:
+    """One post, in a worker: render, encode and write it, or report why not. Never raises for input."""
+    from generator.export import existing_post, write_post
+    from generator.posts import render_post
+
+    spec = post.spec
+    try:
+        written = None if force else existing_post(spec, folder)
+        if written is None:
+            written = write_post(spec, render_post(spec).image_bytes, folder)
+    except SolidarityError as error:
+        column = "flower" if isinstance(error, PhotoError) else "message"
+        text = str(error) if str(error).startswith(spec.format.name) else f"{spec.format.name}: {error}"
+        return Problem(label, post.row, column, text)
+    except OSError as error:
+        return Problem(label, post.row, "-", f"{spec.format.name}: could not write the post ({error.strerror or error})")
+    return PostRecord(post.row, post.row_id, spec.format.name, spec.name, written.status,
+                      written.files.image.name, written.files.caption.name, written.files.alt.name,
+                      written.sha256, written.byte_count, spec.caption, spec.alt_text)
+
+
+# --- the manifest -------------------------------------------------------------------------------------------
+
+def write_manifest(folder: Path, result: BatchResult, problems: Iterable[Problem]) -> list[Path]:
+    """manifest.json, manifest.csv and errors.csv, each written atomically, in row order."""
+    errors = [*problems, *result.failures]
+    posts = [record.__dict__ for record in result.records]
+    manifest = {"posts": posts, "errors": [_problem_dict(problem) for problem in errors],
+                "summary": {"posts": len(posts), "written": result.written, "kept": result.kept,
+                            "failed": len(errors)}}
+    atomic_write(folder / MANIFEST_JSON, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+    atomic_write(folder / MANIFEST_CSV, _csv_bytes(list(PostRecord.__dataclass_fields__), posts))
+    atomic_write(folder / ERRORS_CSV, _csv_bytes(["file", "row", "column", "message"],
+                                                 [_problem_dict(problem) for problem in errors]))
+    return [folder / MANIFEST_JSON, folder / MANIFEST_CSV, folder / ERRORS_CSV]
+
+
+def _problem_dict(problem: Problem) -> dict:
+    return {"file": problem.file, "row": problem.row, "column": problem.column, "message": problem.message}
+
+
+def _csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads it as UTF-8
