@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -46,9 +47,10 @@ def render(spec: PostSpec) -> Rendered:
     style = get_style(spec.style)
     canvas = background(spec.flower, spec.format.size)
     plan = plan_layout(spec, style, canvas.focus)
-    frosted = _frosted(canvas.image, plan.panel, style)
-    opacity = _panel_opacity_for_contrast(canvas.image, frosted, plan, style)
-    backdrop = _draw_panel(canvas.image.copy(), frosted, plan.panel, style, opacity)
+    frosted = _frosted(spec.flower, spec.format.size, style).crop(_corners(plan.panel))
+    panel = _tinted_for_contrast(frosted, plan, style)
+    backdrop = canvas.image.copy()
+    backdrop.paste(panel, (plan.panel.left, plan.panel.top), _rounded_mask(panel.size, style, spec.format.size))
     image = backdrop.copy()
     ink = _draw_text(image, plan, spec, style)
     if spec.debug:
@@ -157,37 +159,46 @@ def _place_panel(spec: PostSpec, safe: Box, panel_width: int, panel_height: int,
     return Box(safe.left, top, safe.left + panel_width, top + panel_height)
 
 
-def _panel_opacity_for_contrast(image: Image.Image, frosted: Image.Image, plan: _Plan, style: Style) -> float:
-    """The lowest opacity, from the style's own upwards, at which every text pixel reads at AA contrast."""
+def _tinted_for_contrast(frosted: Image.Image, plan: _Plan, style: Style) -> Image.Image:
+    """The panel at the lowest opacity, from the style's own upwards, at which every pixel behind the text
+    gives it AA contrast. Only the panel's pixels are tried, not the whole picture."""
+    tint = Image.new("RGB", frosted.size, style.panel_colour)
+    text_area = _text_region_in_panel(plan)
     opacity = style.panel_opacity
-    while opacity < 1.0:
-        trial = _draw_panel(image.copy(), frosted, plan.panel, style, opacity)
-        if worst_contrast(style.text_colour, _text_region(trial, plan)) >= CONTRAST_TARGET:
-            return opacity
+    while True:
+        panel = Image.blend(frosted, tint, min(opacity, 1.0))
+        if opacity >= 1.0 or worst_contrast(style.text_colour, panel.crop(text_area)) >= CONTRAST_TARGET:
+            return panel
         opacity = round(opacity + 0.05, 2)
-    return 1.0
+
+
+def _corners(box: Box) -> tuple[int, int, int, int]:
+    return (box.left, box.top, box.right, box.bottom)
 
 
 def _text_region(image: Image.Image, plan: _Plan) -> Image.Image:
-    box = Box(plan.message_box.left, plan.message_box.top, plan.message_box.right, plan.tag_box.bottom)
-    return image.crop((box.left, box.top, box.right, box.bottom))
+    return image.crop((plan.message_box.left, plan.message_box.top, plan.message_box.right, plan.tag_box.bottom))
 
 
-def _frosted(image: Image.Image, panel: Box, style: Style) -> Image.Image:
-    """The picture under the panel, blurred like frosted glass (once: only the tint varies per trial)."""
-    region = (panel.left, panel.top, panel.right, panel.bottom)
-    return image.crop(region).filter(ImageFilter.GaussianBlur(style.blur * image.width))
+def _text_region_in_panel(plan: _Plan) -> tuple[int, int, int, int]:
+    left, top = plan.panel.left, plan.panel.top
+    return (plan.message_box.left - left, plan.message_box.top - top, plan.message_box.right - left,
+            plan.tag_box.bottom - top)
 
 
-def _draw_panel(image: Image.Image, blurred: Image.Image, panel: Box, style: Style, opacity: float) -> Image.Image:
-    region = (panel.left, panel.top)
-    tint = Image.new("RGB", blurred.size, style.panel_colour)
-    frosted = Image.blend(blurred, tint, opacity)
-    mask = Image.new("L", blurred.size, 0)
-    radius = round(style.corner_radius * min(image.size))
-    ImageDraw.Draw(mask).rounded_rectangle((0, 0, blurred.width - 1, blurred.height - 1), radius, fill=255)
-    image.paste(frosted, region, mask)
-    return image
+@lru_cache(maxsize=8)
+def _frosted(flower, size: tuple[int, int], style: Style) -> Image.Image:
+    """The whole picture blurred like frosted glass, once per flower, size and style (a batch reuses it)."""
+    canvas = background(flower, size)
+    return canvas.image.filter(ImageFilter.GaussianBlur(style.blur * canvas.image.width))
+
+
+@lru_cache(maxsize=32)
+def _rounded_mask(size: tuple[int, int], style: Style, canvas: tuple[int, int]) -> Image.Image:
+    mask = Image.new("L", size, 0)
+    radius = round(style.corner_radius * min(canvas))
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, size[0] - 1, size[1] - 1), radius, fill=255)
+    return mask
 
 
 def _draw_text(image: Image.Image, plan: _Plan, spec: PostSpec, style: Style) -> list[tuple[int, int, int, int]]:

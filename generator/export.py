@@ -67,11 +67,13 @@ def encode(image, spec: PostSpec) -> bytes:
 
 
 def _encode_once(image, image_type: str, quality: int | None) -> bytes:
-    # A fresh RGB copy carries no info dict, so nothing (EXIF, XMP, ICC, comments) can ride along.
+    # Only an RGB image with an empty info dict is encoded: nothing (EXIF, XMP, ICC, comments) rides along.
     from PIL import Image
 
-    clean = Image.new("RGB", image.size)
-    clean.paste(image.convert("RGB"))
+    clean = image
+    if image.mode != "RGB" or image.info:
+        clean = Image.new("RGB", image.size)
+        clean.paste(image.convert("RGB"))
     buffer = io.BytesIO()
     if image_type == "jpeg":
         clean.save(buffer, "JPEG", quality=quality, optimize=True, subsampling="4:4:4")
