@@ -90,11 +90,13 @@ def paint_backdrop(
         r = (0.004 + depth * 0.02) * sw
         colour = rng.choice(far_flowers)
         draw.ellipse((cx - r, cy - r * 0.7, cx + r, cy + r * 0.7), fill=with_alpha(colour, rng.uniform(0.5, 0.9)))
-    masses = _soft(masses, sw * 0.012)
+    masses = _soft(masses, sw * 0.025)
     image.alpha_composite(masses)
     image.alpha_composite(_bokeh(small, mood, rng, horizon))
     rgb = image.convert("RGB")
-    rgb = glow(rgb, (mood.glow_at[0] * sw, mood.glow_at[1] * sh), max(sw, sh) * 0.75, mood.glow_color, mood.glow_strength)
+    rgb = glow(
+        rgb, (mood.glow_at[0] * sw, mood.glow_at[1] * sh), max(sw, sh) * 0.75, mood.glow_color, mood.glow_strength
+    )
     rgb = rgb.filter(ImageFilter.GaussianBlur(sw * 0.004))
     return rgb.resize(size, Image.Resampling.BICUBIC)
 
@@ -112,7 +114,9 @@ def _bokeh(size: tuple[int, int], mood: Mood, rng: random.Random, horizon: float
         alpha = rng.uniform(0.06, 0.2) * calm
         colour = rng.choice(mood.bokeh)
         box = (x - r, y * height - r, x + r, y * height + r)
-        draw.ellipse(box, fill=with_alpha(colour, alpha), outline=with_alpha(colour, alpha * 1.6), width=max(1, round(r * 0.12)))
+        draw.ellipse(
+            box, fill=with_alpha(colour, alpha), outline=with_alpha(colour, alpha * 1.6), width=max(1, round(r * 0.12))
+        )
     return _soft(layer, max(0.6, width * 0.003))
 
 
@@ -139,19 +143,27 @@ def stem_path(top: Point, bottom: Point, sway: float, steps: int = 30) -> list[P
 
 def paint_stem(layer: Image.Image, path: Sequence[Point], width: float, color: Color) -> None:
     widths = [width * (0.85 + 0.3 * i / max(1, len(path) - 1)) for i in range(len(path))]
-    paint_tube(layer, path, widths, color, shadow=0.25)
+    paint_tube(layer, path, widths, color)
 
 
 def paint_leaf(
-    layer: Image.Image, base: Point, angle: float, length: float, style: LeafStyle, color: Color, rng: random.Random
+    layer: Image.Image,
+    base: Point,
+    angle: float,
+    length: float,
+    style: LeafStyle,
+    color: Color,
+    rng: random.Random,
+    bend: float | None = None,
 ) -> None:
-    """One leaf from `base` pointing at `angle` (radians, screen coordinates), `length` pixels long."""
+    """One leaf from `base` pointing at `angle` (radians, screen coordinates), `length` pixels long;
+    `bend` curls its tip sideways (positive: clockwise), random when not given."""
     if style.kind == "feather":
         _feathery_leaf(layer, base, angle, length, color, rng)
     elif style.kind == "compound":
         _compound_leaf(layer, base, angle, length, style, color, rng)
     else:
-        _blade_leaf(layer, base, angle, length, style, color, rng, rng.uniform(-0.25, 0.25))
+        _blade_leaf(layer, base, angle, length, style, color, rng, rng.uniform(-0.25, 0.25) if bend is None else bend)
 
 
 def _blade_leaf(
@@ -178,14 +190,21 @@ def _blade_leaf(
             start = (x0, 0.0)
             end = (x0 + length * 0.09, sign * width * 0.4)
             veins.append(_place(_bent([start, end], bend, length), base, angle))
-    over = [Stroke(_place(midrib, base, angle), with_alpha(shade(color, 0.35), 0.55), max(1.0, length * 0.012))]
-    over += [Stroke(v, with_alpha(shade(color, -0.25), 0.22), max(1.0, length * 0.005)) for v in veins]
+    over = [Stroke(_place(midrib, base, angle), with_alpha(shade(color, 0.25), 0.45), max(1.0, length * 0.006))]
+    over += [Stroke(v, with_alpha(shade(color, -0.25), 0.16), max(1.0, length * 0.004)) for v in veins]
     under = [Stroke(_place(fold, base, angle), with_alpha(shade(color, -0.3), 0.55), width * 0.4)]
     paint_shape(
         layer,
         _place(outline, base, angle),
         base,
-        Shading(shade(color, -0.25), shade(color, 0.12), falloff=1.0, rim=shade(color, 0.2), rim_width=max(1.0, length * 0.008), shadow=0.3),
+        Shading(
+            shade(color, -0.25),
+            shade(color, 0.12),
+            falloff=1.0,
+            rim=shade(color, 0.2),
+            rim_width=max(1.0, length * 0.008),
+            shadow=0.3,
+        ),
         under=under,
         over=over,
     )
@@ -216,7 +235,9 @@ def _place(pts: Sequence[Point], base: Point, angle: float) -> list[Point]:
     return [(base[0] + x, base[1] + y) for x, y in rotate(pts, angle)]
 
 
-def _feathery_leaf(layer: Image.Image, base: Point, angle: float, length: float, color: Color, rng: random.Random) -> None:
+def _feathery_leaf(
+    layer: Image.Image, base: Point, angle: float, length: float, color: Color, rng: random.Random
+) -> None:
     """Chamomile's thread-fine, twice-divided leaf: drawn as branching strokes."""
     draw = ImageDraw.Draw(layer, "RGBA")
     bend = rng.uniform(-0.2, 0.2)
@@ -231,12 +252,16 @@ def _feathery_leaf(layer: Image.Image, base: Point, angle: float, length: float,
             branch_angle = sign * rng.uniform(0.6, 0.9)
             tip = (x0 + math.cos(branch_angle) * reach, y0 + math.sin(branch_angle) * reach)
             tone = shade(color, rng.uniform(-0.15, 0.15))
-            draw.line(_place([(x0, y0), tip], base, angle), fill=with_alpha(tone, 1.0), width=max(1, round(width * 0.6)))
+            draw.line(
+                _place([(x0, y0), tip], base, angle), fill=with_alpha(tone, 1.0), width=max(1, round(width * 0.6))
+            )
             for f in (0.45, 0.75):
                 mx, my = x0 + (tip[0] - x0) * f, y0 + (tip[1] - y0) * f
                 twig_angle = branch_angle + sign * 0.7
                 twig = (mx + math.cos(twig_angle) * reach * 0.3, my + math.sin(twig_angle) * reach * 0.3)
-                draw.line(_place([(mx, my), twig], base, angle), fill=with_alpha(tone, 1.0), width=max(1, round(width * 0.45)))
+                draw.line(
+                    _place([(mx, my), twig], base, angle), fill=with_alpha(tone, 1.0), width=max(1, round(width * 0.45))
+                )
 
 
 def _compound_leaf(
@@ -249,7 +274,16 @@ def _compound_leaf(
     for t, size in ((0.35, 0.42), (0.65, 0.48)):
         for sign in (-1, 1):
             origin = _place([(length * t, 0.0)], base, angle)[0]
-            _blade_leaf(layer, origin, angle + sign * 0.9, length * size, leaflet, shade(color, rng.uniform(-0.1, 0.05)), rng, sign * 0.1)
+            _blade_leaf(
+                layer,
+                origin,
+                angle + sign * 0.9,
+                length * size,
+                leaflet,
+                shade(color, rng.uniform(-0.1, 0.05)),
+                rng,
+                sign * 0.1,
+            )
     tip = _place([(length, 0.0)], base, angle)[0]
     _blade_leaf(layer, tip, angle, length * 0.55, leaflet, color, rng, 0.0)
 
@@ -258,7 +292,14 @@ def leaf_color(style: LeafStyle, mood: Mood, rng: random.Random) -> Color:
     return shade(mix(style.color, (0, 0, 0), 1 - mood.daylight), rng.uniform(-0.06, 0.06))
 
 
-def paint_grass(layer: Image.Image, rng: random.Random, region: tuple[float, float, float, float], count: int, blade: float, color: Color) -> None:
+def paint_grass(
+    layer: Image.Image,
+    rng: random.Random,
+    region: tuple[float, float, float, float],
+    count: int,
+    blade: float,
+    colors: Sequence[Color],
+) -> None:
     """Thin curved grass blades rising from the bottom of `region` (left, top, right, bottom in pixels)."""
     left, top, right, bottom = region
     draw = ImageDraw.Draw(layer, "RGBA")
@@ -266,11 +307,16 @@ def paint_grass(layer: Image.Image, rng: random.Random, region: tuple[float, flo
         x = rng.uniform(left, right)
         height = rng.uniform(0.4, 1.0) * (bottom - top)
         lean = rng.uniform(-0.35, 0.35) * height
-        pts = cubic_bezier((x, bottom), (x, bottom - height * 0.5), (x + lean * 0.5, bottom - height * 0.8), (x + lean, bottom - height), 10)
+        pts = cubic_bezier(
+            (x, bottom),
+            (x, bottom - height * 0.5),
+            (x + lean * 0.5, bottom - height * 0.8),
+            (x + lean, bottom - height),
+            10,
+        )
         widths = [blade * (1 - i / 11) + 0.5 for i in range(11)]
-        tone = shade(color, rng.uniform(-0.25, 0.15))
-        outline = thick_path(pts, widths)
-        draw.polygon(outline, fill=with_alpha(tone, 1.0))
+        tone = shade(rng.choice(colors), rng.uniform(-0.2, 0.15))
+        draw.polygon(thick_path(pts, widths), fill=with_alpha(tone, 0.85))
 
 
 # --- the bouquet's ribbon ------------------------------------------------------------------------------
@@ -284,16 +330,34 @@ def paint_ribbon(layer: Image.Image, knot: Point, size: float, colors: tuple[Col
     loops = []
     for sign in (-1, 1):
         lean = rng.uniform(-0.1, 0.1)
-        loop = cubic_bezier((kx, ky), (kx + sign * size * 0.75, ky - size * (0.55 + lean)), (kx + sign * size * 0.95, ky + size * 0.25), (kx, ky), 26)
+        loop = cubic_bezier(
+            (kx, ky),
+            (kx + sign * size * 0.75, ky - size * (0.55 + lean)),
+            (kx + sign * size * 0.95, ky + size * 0.25),
+            (kx, ky),
+            26,
+        )
         loops.append(loop)
     tails = []
     for sign in (-1, 1):
         end = (kx + sign * size * rng.uniform(0.35, 0.55), ky + size * rng.uniform(0.9, 1.2))
-        tails.append(cubic_bezier((kx, ky), (kx + sign * size * 0.1, ky + size * 0.4), (end[0] - sign * size * 0.2, end[1] - size * 0.3), end, 20))
+        tails.append(
+            cubic_bezier(
+                (kx, ky),
+                (kx + sign * size * 0.1, ky + size * 0.4),
+                (end[0] - sign * size * 0.2, end[1] - size * 0.3),
+                end,
+                20,
+            )
+        )
     for path in tails + loops:
         _ribbon_band(layer, path, band, colors)
-    knot_shape = [(kx + math.cos(a) * band * 0.75, ky + math.sin(a) * band * 0.6) for a in (k * math.tau / 24 for k in range(24))]
-    paint_shape(layer, knot_shape, (kx - band * 0.2, ky - band * 0.2), Shading(colors[0], shade(colors[0], -0.25), shadow=0.4))
+    knot_shape = [
+        (kx + math.cos(a) * band * 0.75, ky + math.sin(a) * band * 0.6) for a in (k * math.tau / 24 for k in range(24))
+    ]
+    paint_shape(
+        layer, knot_shape, (kx - band * 0.2, ky - band * 0.2), Shading(colors[0], shade(colors[0], -0.25), shadow=0.4)
+    )
 
 
 def _ribbon_band(layer: Image.Image, path: Sequence[Point], width: float, colors: tuple[Color, Color]) -> None:
@@ -302,4 +366,6 @@ def _ribbon_band(layer: Image.Image, path: Sequence[Point], width: float, colors
     fold = Stroke(path[len(path) // 3 : 2 * len(path) // 3], with_alpha(shade(colors[0], -0.3), 0.35), width * 0.9)
     outline = thick_path(path, widths)
     mid = path[len(path) // 2]
-    paint_shape(layer, outline, mid, Shading(shade(colors[0], -0.12), colors[0], shadow=0.4), under=[fold], over=[stripe])
+    paint_shape(
+        layer, outline, mid, Shading(shade(colors[0], -0.12), colors[0], shadow=0.4), under=[fold], over=[stripe]
+    )

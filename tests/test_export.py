@@ -1,0 +1,78 @@
+"""Encoding under platform caps, atomic writes, and names that are safe on every file system."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+
+import pytest
+from PIL import Image
+
+from generator.errors import ExportError
+from generator.export import atomic_write
+from generator.spec import slug
+
+
+@pytest.fixture
+def noise_photo(tmp_path):
+    """Fine random noise: the hardest picture to compress, to push a post over a file-size cap."""
+    rng = random.Random(3)
+    image = Image.frombytes("RGB", (1600, 900), bytes(rng.getrandbits(8) for _ in range(1600 * 900 * 3)))
+    path = tmp_path / "noise.png"
+    image.save(path)
+    return path
+
+
+def test_bluesky_cap_is_met_by_lowering_jpeg_quality(run, tmp_path, noise_photo):
+    result = run("make", "-f", str(noise_photo), "-F", "bluesky", "-F", "mastodon", "--json")
+    assert result.exit_code == 0, result.output
+    sizes = {post["format"]: post["bytes"] for post in json.loads(result.stdout)["posts"]}
+    assert sizes["bluesky"] <= 975 * 1024 < sizes["mastodon"]  # same picture: only the capped one shrank
+
+
+def test_png_over_a_cap_is_a_clear_error_and_nothing_is_written(run, tmp_path, noise_photo):
+    result = run("make", "-f", str(noise_photo), "-F", "bluesky", "--image-type", "png")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: bluesky: the PNG is ")
+    assert result.stderr.endswith("over the platform's 1.00 MB limit; use --image-type jpeg\n")
+    assert not (tmp_path / "output").exists()
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "post.jpg"
+    target.write_bytes(b"old")
+
+    def crash(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        atomic_write(target, b"new" * 1000)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["post.jpg"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Дзякуй, ўрачы!", "dzjakuj-urachy"),  # transliterated by NFKD only partially: what survives is ASCII
+    ("../../etc/passwd", "etc-passwd"),
+    ("C:\\Windows\\system32", "c-windows-system32"),
+    ("   ", "fallback"),
+    ("a" * 80, "a" * 32),
+])
+def test_name_pieces_are_plain_ascii_and_never_a_path(text, expected):
+    piece = slug(text, "fallback")
+    assert set(piece) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+    assert "/" not in piece and ".." not in piece and len(piece) <= 32
+    if expected != "dzjakuj-urachy":
+        assert piece == expected
+
+
+def test_a_photo_named_like_a_path_cannot_escape_the_output_folder(run, tmp_path, photo):
+    sneaky = tmp_path / "..hidden name;rm -rf.jpg"
+    sneaky.write_bytes(photo.read_bytes())
+    result = run("make", "-f", str(sneaky), "--json")
+    assert result.exit_code == 0, result.output
+    written = list((tmp_path / "output").iterdir())
+    assert len(written) == 3 and all(p.parent == tmp_path / "output" for p in written)
+    assert all(p.name.startswith("hidden-name-rm-rf-") for p in written)
