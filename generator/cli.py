@@ -225,6 +225,29 @@ class _progress:
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 127.0.0.1 keeps the page on this computer.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@reports_errors
+def serve(host, port, open_browser):
+    """A local web page for making posts: a flower or your photo, your words, every platform.
+
+    Photos are processed in memory on this computer; nothing is stored or sent anywhere.
+    The page's address is printed on stdout; press Ctrl+C to stop.
+
+    \b
+    Examples:
+      solidarity serve --open
+      solidarity serve --port 8080
+    """
+    from generator.web import serve as serve_page
+
+    serve_page(host, port, open_browser)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print the presets as JSON.")
 def formats(as_json):
     """The platform presets: pixel sizes and caption, alt-text and file-size limits."""

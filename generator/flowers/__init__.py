@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -38,7 +38,7 @@ class BundledFlower:
 class FlowerChoice:
     """A resolved, validated flower source; `digest` identifies its pixels for content-addressed names."""
 
-    kind: str  # bundled, grown or photo
+    kind: str  # bundled, grown or photo (a file at `path`, or an upload held in memory as `data`)
     name: str
     digest: str
     species: str | None = None
@@ -46,6 +46,9 @@ class FlowerChoice:
     path: Path | None = None
     focus: Focus | None = None
     description: str | None = None
+    # An uploaded photo's bytes: never written to disk. Left out of hashing, equality and repr, since
+    # `digest` (their sha256) already identifies them and a repr must not dump a photo into a log.
+    data: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def picture_kind(self) -> str:
@@ -64,8 +67,10 @@ def bundled() -> dict[str, BundledFlower]:
     return {entry["name"]: BundledFlower(**{**entry, "focus": tuple(entry["focus"])}) for entry in entries}
 
 
-def resolve_flower(text: str | None, focus: Focus | None = None) -> FlowerChoice:
+def resolve_flower(text: str | FlowerChoice | None, focus: Focus | None = None) -> FlowerChoice:
     """Turn what the user typed (-f) into a flower source, checking it exists before anything renders."""
+    if isinstance(text, FlowerChoice):  # already resolved, e.g. an upload (generator.flowers.upload)
+        return replace(text, focus=focus) if focus else text
     text = (text or DEFAULT_FLOWER).strip()
     if text.startswith(GROW_PREFIX):
         return _grown(text, focus)
@@ -118,7 +123,9 @@ def background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     from generator.flowers.crop import cover_crop, focus_after_crop
 
     image, focus = _source_image(choice, size)
-    return Background(cover_crop(image, size, focus), focus_after_crop(image.size, size, focus))
+    cropped = cover_crop(image, size, focus)
+    cropped.info.clear()  # nothing from the source file (EXIF, ICC, comments) may ride along into a post
+    return Background(cropped, focus_after_crop(image.size, size, focus))
 
 
 def _source_image(choice: FlowerChoice, size: tuple[int, int]):
@@ -136,6 +143,11 @@ def _source_image(choice: FlowerChoice, size: tuple[int, int]):
     from generator.flowers.focus import auto_focus
     from generator.flowers.photo import open_photo
 
-    image = open_photo(choice.path, target=size)
+    if choice.data is not None:
+        from generator.flowers.photo import open_photo_bytes
+
+        image = open_photo_bytes(choice.data, choice.name, target=size)
+    else:
+        image = open_photo(choice.path, target=size)
     return image, choice.focus or auto_focus(image)
 
