@@ -239,3 +239,10 @@ def test_the_contact_sheet_exists_and_is_small() -> None:
     assert GARDEN.stat().st_size < 400 * 1024
     with Image.open(GARDEN) as sheet:
         assert sheet.format == "JPEG"
+
+
+def test_describe_says_what_grow_paints_without_painting():
+    from generator.flowers.grow import describe
+
+    for species in SPECIES:
+        assert describe(species, 5, (640, 800)) == grow(species, 5, (640, 800)).description

@@ -95,7 +95,9 @@ def _grown(text: str, focus: Focus | None) -> FlowerChoice:
         seed = int(seed_text) if seed_text else 0
     except ValueError:
         raise UsageError(f"'{text}': the seed after the species must be a whole number, like grow:{species}:42") from None
-    description = f"a {species.replace('-', ' ')} painted in soft light"
+    from generator.flowers.grow import describe
+
+    description = describe(species, seed)
     return FlowerChoice("grown", f"{species}-{seed}", f"grow/{species}/{seed}", species, seed, focus=focus,
                         description=description)
 

@@ -208,6 +208,18 @@ def grow(
     return GrownFlower(image, focus, _describe(kind, composition, palette, mood, plan))
 
 
+def describe(species: str, seed: int = 0, size: tuple[int, int] = (1080, 1350), composition: str = "single",
+             palette: str = "natural") -> str:
+    """What `grow` with the same arguments paints, in words, without painting it (for alt text)."""
+    _check_choice("flower species", species, SPECIES)
+    kind = _SPECIES[species]
+    rng = random.Random(f"{species}|{seed}|{composition}|{palette}")
+    mood = _MOODS[rng.choice(_PALETTE_MOODS[palette])]
+    colours = _bloom_colours(kind, palette, rng)
+    plan = _PLANNERS[composition](kind, _checked_size(size), colours, rng)
+    return _describe(kind, composition, palette, mood, plan)
+
+
 def encode_bundled_jpeg(image: Image.Image) -> bytes:
     """The exact JPEG encoding of the bundled flowers: fixed quality and subsampling, no metadata at all."""
     clean = Image.new("RGB", image.size)
