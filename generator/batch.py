@@ -16,6 +16,7 @@ from generator.campaign import Plan, PlannedPost, Problem
 from generator.errors import PhotoError, SolidarityError
 from generator.export import atomic_write, check_folder, prepare_folder
 
+CHUNK = 8  # posts handed to a worker at a time
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 ERRORS_CSV = "errors.csv"
@@ -69,8 +70,7 @@ def run_batch(plan: Plan, folder: Path, campaign_label: str, jobs: int | None = 
     result = BatchResult(failures=[])
     ordered = sorted(plan.posts, key=_cache_friendly_order)
     outcomes: dict[int, PostRecord | Problem] = {}
-    tasks = [(index, post) for index, post in enumerate(ordered)]
-    for index, outcome in _outcomes(tasks, folder, force, jobs or default_jobs(), campaign_label):
+    for index, outcome in _outcomes(_chunks(ordered), folder, force, jobs or default_jobs(), campaign_label):
         outcomes[index] = outcome
         if progress:
             progress(1)
@@ -100,34 +100,54 @@ def _cache_friendly_order(post: PlannedPost):
     return (spec.flower.digest, spec.format.size, _row_key(post.row), spec.format.name)
 
 
+def _chunks(ordered: list[PlannedPost]) -> list[list[tuple[int, PlannedPost]]]:
+    """Runs of up to CHUNK posts sharing a background: one worker renders a run, decoding the flower once."""
+    chunks: list[list[tuple[int, PlannedPost]]] = []
+    for index, post in enumerate(ordered):
+        key = _background_key(post)
+        if chunks and len(chunks[-1]) < CHUNK and _background_key(chunks[-1][-1][1]) == key:
+            chunks[-1].append((index, post))
+        else:
+            chunks.append([(index, post)])
+    return chunks
+
+
+def _background_key(post: PlannedPost):
+    return (post.spec.flower.digest, post.spec.format.size)
+
+
 def _row_key(row) -> tuple:
     return (0, row, "") if isinstance(row, int) else (1, 0, str(row))
 
 
-def _outcomes(tasks, folder: Path, force: bool, jobs: int, label: str):
+def _outcomes(chunks, folder: Path, force: bool, jobs: int, label: str):
     if jobs <= 1:
-        for index, post in tasks:
-            yield index, render_one(post, folder, force, label)
+        for chunk in chunks:
+            yield from render_chunk(chunk, folder, force, label)
         return
-    in_flight_limit = jobs * 4  # a bounded window keeps memory flat however many rows there are
-    pending: dict[Future, int] = {}
-    iterator = iter(tasks)
+    in_flight_limit = jobs * 3  # a bounded window keeps memory flat however many rows there are
+    pending: set[Future] = set()
+    iterator = iter(chunks)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         try:
             while True:
                 while len(pending) < in_flight_limit:
-                    task = next(iterator, None)
-                    if task is None:
+                    chunk = next(iterator, None)
+                    if chunk is None:
                         break
-                    pending[pool.submit(render_one, task[1], folder, force, label)] = task[0]
+                    pending.add(pool.submit(render_chunk, chunk, folder, force, label))
                 if not pending:
                     return
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    yield pending.pop(future), future.result()
+                    yield from future.result()
         finally:
             for future in pending:
                 future.cancel()
+
+
+def render_chunk(chunk, folder: Path, force: bool, label: str) -> list[tuple[int, PostRecord | Problem]]:
+    return [(index, render_one(post, folder, force, label)) for index, post in chunk]
 
 
 def render_one(post: PlannedPost, folder: Path, force: bool, label: str) -> PostRecord | Problem:
