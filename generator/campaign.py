@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.errors import SolidarityError, UsageError
 
 COLUMNS = ("id", "flower", "focus", "message", "template", "vars", "lang", "formats", "style", "tags", "hashtags",
-           "image_type", "font", "templates")
+           "image_type", "font", "templates", "kit")
 VAR_PREFIX = "var."  # a column named var.NAME sets the template variable NAME
 LIST_COLUMNS = ("formats", "tags", "hashtags")
 PATH_COLUMNS = ("font", "templates")
@@ -167,6 +167,10 @@ def _validate_row(label: str, number, row: dict, base: Path) -> tuple[list[Probl
                 fields.update(convert(row[column], base))
             except SolidarityError as error:
                 problems.append(Problem(label, number, column, str(error)))
+    if "kit" in fields:  # the kit's values under the row's own
+        from generator.kit import apply_kit
+
+        fields = apply_kit(fields.pop("kit"), fields, set(fields))
     try:
         fields["variables"] = _variables(row)
     except SolidarityError as error:
@@ -232,7 +236,14 @@ _CONVERTERS = {
     "image_type": lambda v, b: {"image_type": _text(v)},
     "font": lambda v, b: {"font": _path(v, b)},
     "templates": lambda v, b: {"templates": _path(v, b)},
+    "kit": lambda v, b: {"kit": _kit(_path(v, b))},
 }
+
+
+def _kit(path: str):
+    from generator.kit import load_kit
+
+    return load_kit(path)
 
 
 def _variables(row: dict) -> dict[str, str]:

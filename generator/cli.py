@@ -98,9 +98,11 @@ def cli():
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
 @click.option("--force", is_flag=True, help="Rewrite posts that already exist.")
 @click.option("--debug", is_flag=True, help="Outline the safe zone, text boxes and focal point (a separate file).")
+@click.option("--kit", type=click.Path(path_type=Path), metavar="KIT.toml",
+              help="A campaign kit: colours, style, font, logo, tags, template and language; options given here win.")
 @reports_errors
 def make(flower, focus, message, template, templates_dir, variables, lang, formats, style, font, out, tags, hashtags, image_type,
-         as_json, quiet, force, debug):
+         as_json, quiet, force, debug, kit):
     """Make one post, in one or several platform formats.
 
     Each post is three files side by side in --out: NAME.jpg, NAME.caption.txt and NAME.alt.txt.
@@ -111,6 +113,7 @@ def make(flower, focus, message, template, templates_dir, variables, lang, forma
       solidarity make -f photo.jpg -m "Thank you, doctors" -F instagram-portrait -F x
       solidarity make -t thank-you --var name=Anna -l be
       solidarity make -f grow:cornflower:42 -F all
+      solidarity make --kit campaign.toml -m "Дзякуй!"
     """
     from generator.messages import parse_vars
     from generator.posts import make_posts
@@ -122,9 +125,22 @@ def make(flower, focus, message, template, templates_dir, variables, lang, forma
         tags=tuple(tags), hashtags=tuple(hashtags), image_type=image_type, font=font, debug=debug,
         templates=str(templates_dir) if templates_dir else None,
     )
+    if kit:
+        from generator.kit import given_options, load_kit, with_kit
+
+        request = with_kit(request, load_kit(kit), given_options(_given_on_command_line()))
     specs = plan_posts(request)
     written = make_posts(specs, out, force=force)
     _report(written, as_json, quiet)
+
+
+def _given_on_command_line() -> set[str]:
+    """The options the user typed (not left at their defaults): those override a kit."""
+    from click.core import ParameterSource
+
+    context = click.get_current_context()
+    return {name for name in context.params
+            if context.get_parameter_source(name) not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None)}
 
 
 def _parse_focus(text: str) -> tuple[float, float]:
@@ -274,8 +290,9 @@ def styles():
     """The visual styles, with a line on each."""
     from generator.styles import STYLES
 
+    width = max(len(name) for name in STYLES) + 2
     for style in STYLES.values():
-        click.echo(f"{style.name:<14}{style.description}")
+        click.echo(f"{style.name:<{width}}{style.description}")
 
 
 @cli.group(context_settings=CONTEXT)

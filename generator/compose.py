@@ -1,72 +1,107 @@
-"""Draws a PostSpec: the flower, a panel placed away from the bloom, the message and the tag line."""
+"""Draws a PostSpec: the picture, the surface that carries the text (a card, band, scrim, frame or flag
+ribbon, by style), the message, a rule, the tag line, and a campaign's logo.
+
+Geometry first (`plan_layout`, no pixels), then the pixels: the surface is strengthened, step by step,
+until every pixel behind the text gives it AA contrast.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFilter
 
 from generator import fonts
-from generator.flowers import background
 from generator.errors import LayoutError
-from generator.layout import Box, TextBlock, fit_text, greedy_lines, require_fit
+from generator.flowers import background
+from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
 from generator.spec import PostSpec
-from generator.typeset import draw_line
-from generator.styles import CONTRAST_TARGET, Style, get_style, worst_contrast
+from generator.styles import CONTRAST_TARGET, Placement, Style, get_style, themed, worst_contrast
+from generator.typeset import draw_line, line_extent
 
-BASELINE = 0.95  # first baseline below a line's top, in font sizes: room for Ў, Й and accents
 TAG_JOINER = "  "
+TAG_PITCH = 1.25  # the tag line's line height, in its font sizes
+TAG_BASELINE = 0.95  # its first baseline below its top (tags are Latin letters, digits, @, # and _)
+OPACITY_STEP = 0.05
 
 
 @dataclass
 class Rendered:
     image: Image.Image
-    backdrop: Image.Image  # the picture with its panel, before any text: what the text is read against
-    panel: Box
+    backdrop: Image.Image  # the picture with its surface (and logo), before any text: what the text is read against
+    panel: Box  # the text's panel, inside the safe zone
     message_box: Box
     tag_box: Box
     text_colour: tuple[int, int, int]
     contrast: float
     message: TextBlock
     ink: list[tuple[int, int, int, int]] = field(default_factory=list)  # each drawn line's ink box
+    surface: Box | None = None  # everything the style painted to carry the text (may run to the canvas edges)
+    logo: Box | None = None
+    opacity: float = 1.0  # the surface opacity the contrast search settled on
 
 
 @dataclass(frozen=True)
 class _Plan:
     panel: Box
+    surface: Box
     message_box: Box
     tag_box: Box
     message: TextBlock
     tag_lines: tuple[str, ...]
     tag_size: int
     rule: Box
+    edge: str  # the safe zone's side the panel keeps to, with away-x / away-y resolved
+    first_baseline: int
+    window: Box | None = None  # the frame style's picture window
+    full_window: Box | None = None  # the largest it gets in this format (the picture is made once, at this size)
+
+    @property
+    def vertical(self) -> bool:
+        return self.edge in ("top", "bottom")
+
+    @property
+    def text_area(self) -> Box:
+        return Box(self.message_box.left, self.message_box.top, self.message_box.right, self.tag_box.bottom)
 
 
 def render(spec: PostSpec) -> Rendered:
-    style = get_style(spec.style)
+    style = style_for(spec)
     canvas = background(spec.flower, spec.format.size)
     plan = plan_layout(spec, style, canvas.focus)
-    frosted = _frosted(spec.flower, spec.format.size, style).crop(_corners(plan.panel))
-    panel = _tinted_for_contrast(frosted, plan, style)
-    backdrop = canvas.image.copy()
-    backdrop.paste(panel, (plan.panel.left, plan.panel.top), _rounded_mask(panel.size, style, spec.format.size))
+    base = _base(spec, style, plan, canvas.image)
+    layer = _frosted(spec.flower, spec.format.size, style.blur) if style.blur else base
+    opacity = _opacity_for_contrast(layer, plan, style, spec.format.size)
+    backdrop = _PAINTERS[style.surface](base, layer, spec, style, plan, opacity)
+    logo = _place_logo(backdrop, spec, plan, style) if spec.logo else None
     image = backdrop.copy()
     ink = _draw_text(image, plan, spec, style)
     if spec.debug:
-        _draw_debug(image, spec, plan, canvas.focus)
-    contrast = worst_contrast(style.text_colour, _text_region(backdrop, plan))
+        _draw_debug(image, spec, plan, _focus_point(spec, plan, canvas.focus), logo)
+    contrast = worst_contrast(style.text_colour, backdrop.crop(plan.text_area.corners))
     return Rendered(image, backdrop, plan.panel, plan.message_box, plan.tag_box, style.text_colour, contrast,
-                    plan.message, ink)
+                    plan.message, ink, plan.surface, logo, opacity)
 
+
+def style_for(spec: PostSpec) -> Style:
+    """The spec's style in its campaign's colours (if any), with a text colour its surface can carry."""
+    return themed(get_style(spec.style), spec.palette)
+
+
+# --- geometry ----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _Room:
     """The space a format and style give the text, before the message is fitted into it."""
 
     safe: Box
+    placement: Placement
     padding: int
     panel_width: int
+    max_panel_height: int
+    min_panel_height: int
     text_width: int
     message_height: int
     min_size: int
@@ -78,15 +113,16 @@ class _Room:
 
     @property
     def tag_height(self) -> int:
-        return round(self.tag_size * 1.25) * len(self.tag_lines)
+        return round(self.tag_size * TAG_PITCH) * len(self.tag_lines)
 
 
 def check_fits(spec: PostSpec) -> None:
     """Raise LayoutError now if the message cannot be set legibly in this format (no pixels touched)."""
-    room = _room(spec, get_style(spec.style))
+    room = _room(spec, style_for(spec))
     message_chain, _ = _chains(spec)
     try:
-        require_fit(spec.message, room.text_width, room.message_height, room.min_size, message_chain.measure)
+        require_fit(spec.message, room.text_width, room.message_height, room.min_size, message_chain.measure,
+                    hyphenator(spec.language))
     except LayoutError as error:
         raise LayoutError(f"{spec.format.name}: {error}") from None
 
@@ -94,8 +130,14 @@ def check_fits(spec: PostSpec) -> None:
 def _room(spec: PostSpec, style: Style) -> _Room:
     width, height = spec.format.size
     safe = Box(*spec.format.safe_zone.box(spec.format.size))
+    placement = style.layouts.placement(spec.format.orientation)
     padding = round(style.padding * min(width, height))
-    panel_width, max_panel_height = _panel_limits(spec, style, safe)
+    if placement.vertical:
+        panel_width, max_height = round(safe.width * placement.span), round(safe.height * placement.share)
+        min_height = round(safe.height * placement.min_share)
+    else:
+        panel_width, max_height = round(safe.width * placement.share), round(safe.height * placement.span)
+        min_height = 0
     text_width = panel_width - 2 * padding
     message_chain, tag_chain = _chains(spec)
     _require_bidi_support(spec.message, message_chain)
@@ -103,33 +145,55 @@ def _room(spec: PostSpec, style: Style) -> _Room:
     tag_lines = tuple(greedy_lines(TAG_JOINER.join(spec.tags), text_width, tag_size, tag_chain.measure))
     gap = round(tag_size * 0.7)
     rule_height = max(2, round(width / 400))
-    tag_height = round(tag_size * 1.25) * len(tag_lines)
-    message_height = max_panel_height - 2 * padding - 2 * gap - rule_height - tag_height
+    tag_height = round(tag_size * TAG_PITCH) * len(tag_lines)
+    message_height = max_height - 2 * padding - 2 * gap - rule_height - tag_height
     min_size = round(style.min_text * width)
-    return _Room(safe, padding, panel_width, text_width, message_height, min_size,
-                 max(min_size, round(style.max_text * width)), tag_lines, tag_size, gap, rule_height)
+    return _Room(safe, placement, padding, panel_width, max_height, min_height, text_width, message_height,
+                 min_size, max(min_size, round(style.max_text * width)), tag_lines, tag_size, gap, rule_height)
 
 
 def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Plan:
-    """Pure geometry: where the panel, message, rule and tags go for this format and focal point."""
+    """Pure geometry: where the panel, message, rule and tags go for this format, style and focal point."""
     room = _room(spec, style)
     message_chain, _ = _chains(spec)
     try:
         message = fit_text(spec.message, room.text_width, room.message_height, room.min_size, room.max_size,
-                           message_chain.measure)
+                           message_chain.measure, hyphenator(spec.language))
     except LayoutError as error:
         raise LayoutError(f"{spec.format.name}: {error}") from None
-    panel_height = 2 * room.padding + message.height + 2 * room.gap + room.rule_height + room.tag_height
-    panel = _place_panel(spec, room.safe, room.panel_width, panel_height, focus)
-    message_box = Box(panel.left + room.padding, panel.top + room.padding, panel.right - room.padding,
-                      panel.top + room.padding + message.height)
+    over_top, over_bottom = _overshoot(message_chain, message)
+    message_height = message.height + over_top + over_bottom
+    content = message_height + 2 * room.gap + room.rule_height + room.tag_height
+    panel_height = min(room.max_panel_height, max(room.min_panel_height, content + 2 * room.padding))
+    edge = _resolve_edge(room.placement.edge, focus)
+    panel = _place_panel(edge, room.safe, room.panel_width, panel_height)
+    top = panel.top + max(0, (panel_height - content) // 2)
+    message_box = Box(panel.left + room.padding, top, panel.right - room.padding, top + message_height)
     rule_top = message_box.bottom + room.gap
     rule_width = round(room.text_width * 0.12)
     centre = (panel.left + panel.right) // 2
     rule = Box(centre - rule_width // 2, rule_top, centre + rule_width // 2, rule_top + room.rule_height)
     tag_top = rule.bottom + room.gap
     tag_box = Box(message_box.left, tag_top, message_box.right, tag_top + room.tag_height)
-    return _Plan(panel, message_box, tag_box, message, room.tag_lines, room.tag_size, rule)
+    surface = _surface(panel, edge, room.placement.bleed, spec.format.size)
+    window = full_window = None
+    if style.surface == "frame":
+        window = _window(room.safe, panel, edge)
+        smallest = _place_panel(edge, room.safe, room.panel_width, room.min_panel_height or panel_height)
+        full_window = _window(room.safe, smallest, edge)
+    return _Plan(panel, surface, message_box, tag_box, message, room.tag_lines, room.tag_size, rule, edge,
+                 top + over_top + round(message.size * ASCENT), window, full_window)
+
+
+def _overshoot(chain: fonts.FontChain, message: TextBlock) -> tuple[int, int]:
+    """Pixels by which the first line's ink rises above, and the last line's falls below, the room every
+    script is given (a stack of Arabic marks, say): the box grows so that no ink ever leaves it."""
+    if not message.lines:
+        return 0, 0
+    above, _ = line_extent(chain, message.lines[0], message.size)
+    _, below = line_extent(chain, message.lines[-1], message.size)
+    return (max(0, math.ceil(above - round(message.size * ASCENT))),
+            max(0, math.ceil(below - round(message.size * DESCENT))))
 
 
 def _chains(spec: PostSpec) -> tuple[fonts.FontChain, fonts.FontChain]:
@@ -142,93 +206,306 @@ def _require_bidi_support(text: str, chain: fonts.FontChain) -> None:
                           "ordered correctly; install Pillow's official wheels, which include it")
 
 
-def _panel_limits(spec: PostSpec, style: Style, safe: Box) -> tuple[int, int]:
-    if spec.format.orientation == "landscape":
-        return round(safe.width * style.side_share), safe.height
-    return safe.width, round(safe.height * style.panel_share)
+def _resolve_edge(edge: str, focus: tuple[float, float]) -> str:
+    """away-y / away-x: the side of the picture the bloom is not on."""
+    if edge == "away-y":
+        return "bottom" if focus[1] < 0.5 else "top"
+    if edge == "away-x":
+        return "right" if focus[0] < 0.5 else "left"
+    return edge
 
 
-def _place_panel(spec: PostSpec, safe: Box, panel_width: int, panel_height: int,
-                 focus: tuple[float, float]) -> Box:
-    """Put the panel on the side of the picture the bloom is not on."""
-    if spec.format.orientation == "landscape":
+def _place_panel(edge: str, safe: Box, panel_width: int, panel_height: int) -> Box:
+    if edge in ("top", "bottom"):
+        left = safe.left + (safe.width - panel_width) // 2
+        top = safe.top if edge == "top" else safe.bottom - panel_height
+    else:
         top = safe.top + (safe.height - panel_height) // 2
-        left = safe.right - panel_width if focus[0] < 0.5 else safe.left
-        return Box(left, top, left + panel_width, top + panel_height)
-    top = safe.bottom - panel_height if focus[1] < 0.5 else safe.top
-    return Box(safe.left, top, safe.left + panel_width, top + panel_height)
+        left = safe.left if edge == "left" else safe.right - panel_width
+    return Box(left, top, left + panel_width, top + panel_height)
 
 
-def _tinted_for_contrast(frosted: Image.Image, plan: _Plan, style: Style) -> Image.Image:
-    """The panel at the lowest opacity, from the style's own upwards, at which every pixel behind the text
-    gives it AA contrast. Only the panel's pixels are tried, not the whole picture."""
-    tint = Image.new("RGB", frosted.size, style.panel_colour)
-    text_area = _text_region_in_panel(plan)
+def _surface(panel: Box, edge: str, bleed: str, size: tuple[int, int]) -> Box:
+    """The painted area: the panel itself, or a band across the canvas, or one running out to its edge."""
+    if bleed == "none":
+        return panel
+    width, height = size
+    if edge in ("top", "bottom"):
+        top, bottom = panel.top, panel.bottom
+        if bleed == "edge":
+            top, bottom = (0, bottom) if edge == "top" else (top, height)
+        return Box(0, top, width, bottom)
+    left, right = panel.left, panel.right
+    if bleed == "edge":
+        left, right = (0, right) if edge == "left" else (left, width)
+    return Box(left, 0, right, height)
+
+
+def _window(safe: Box, panel: Box, edge: str) -> Box:
+    """The frame style's picture: the safe zone less the side the text panel takes."""
+    return {
+        "bottom": Box(safe.left, safe.top, safe.right, panel.top),
+        "top": Box(safe.left, panel.bottom, safe.right, safe.bottom),
+        "right": Box(safe.left, safe.top, panel.left, safe.bottom),
+        "left": Box(panel.right, safe.top, safe.right, safe.bottom),
+    }[edge]
+
+
+# --- pixels ------------------------------------------------------------------------------------------------
+
+def _base(spec: PostSpec, style: Style, plan: _Plan, picture: Image.Image) -> Image.Image:
+    """The picture the surface is painted on: the flower, or for the frame style paper with the flower in it."""
+    if plan.window is None:
+        return picture.copy()
+    paper = Image.new("RGB", spec.format.size, style.panel_colour)
+    paper.paste(_window_picture(spec, plan), plan.window.corners[:2])
+    return paper
+
+
+def _window_picture(spec: PostSpec, plan: _Plan) -> Image.Image:
+    """The flower for the frame's window: cut from one picture made at the largest window size (so a batch
+    of messages of every length shares it), the focal point kept as central as the edges allow."""
+    window, full = plan.window, plan.full_window
+    picture = background(spec.flower, (full.width, full.height))
+    left = _clamp(round(picture.focus[0] * full.width - window.width / 2), 0, full.width - window.width)
+    top = _clamp(round(picture.focus[1] * full.height - window.height / 2), 0, full.height - window.height)
+    return picture.image.crop((left, top, left + window.width, top + window.height))
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def _opacity_for_contrast(layer: Image.Image, plan: _Plan, style: Style, size: tuple[int, int]) -> float:
+    """The lowest surface opacity, from the style's own upwards, at which every pixel behind the text gives
+    it AA contrast. Only the pixels behind the text (and a margin round it) are tried."""
+    margin = max(2, round(style.padding * min(size) / 4))
+    area = plan.text_area
+    region = (max(plan.panel.left, area.left - margin), max(plan.panel.top, area.top - margin),
+              min(plan.panel.right, area.right + margin), min(plan.panel.bottom, area.bottom + margin))
+    under = layer.crop(region)
+    tint = Image.new("RGB", under.size, style.panel_colour)
     opacity = style.panel_opacity
-    while True:
-        panel = Image.blend(frosted, tint, min(opacity, 1.0))
-        if opacity >= 1.0 or worst_contrast(style.text_colour, panel.crop(text_area)) >= CONTRAST_TARGET:
-            return panel
-        opacity = round(opacity + 0.05, 2)
+    while opacity < 1.0:
+        if worst_contrast(style.text_colour, Image.blend(under, tint, opacity)) >= CONTRAST_TARGET:
+            return opacity
+        opacity = round(opacity + OPACITY_STEP, 2)
+    return 1.0
 
 
-def _corners(box: Box) -> tuple[int, int, int, int]:
-    return (box.left, box.top, box.right, box.bottom)
+def _tinted(layer: Image.Image, box: Box, colour, opacity: float) -> Image.Image:
+    region = layer.crop(box.corners)
+    if opacity >= 1.0:
+        return Image.new("RGB", region.size, colour)
+    return Image.blend(region, Image.new("RGB", region.size, colour), opacity)
 
 
-def _text_region(image: Image.Image, plan: _Plan) -> Image.Image:
-    return image.crop((plan.message_box.left, plan.message_box.top, plan.message_box.right, plan.tag_box.bottom))
+def _paint_panel(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
+    box = plan.surface
+    mask = None
+    if style.corner_radius:
+        mask = _rounded_mask((box.width, box.height), style.corner_radius, spec.format.size)
+    base.paste(_tinted(layer, box, style.panel_colour, opacity), box.corners[:2], mask)
+    return base
 
 
-def _text_region_in_panel(plan: _Plan) -> tuple[int, int, int, int]:
-    left, top = plan.panel.left, plan.panel.top
-    return (plan.message_box.left - left, plan.message_box.top - top, plan.message_box.right - left,
-            plan.tag_box.bottom - top)
+def _paint_band(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
+    """A band across the canvas (or a column down it), with an accent line along its inner edge."""
+    _paint_panel(base, layer, spec, style, plan, opacity)
+    thickness = max(2, round(style.edge_line * min(spec.format.size))) if style.edge_line else 0
+    if thickness:
+        box = plan.surface
+        line = {"bottom": (box.left, box.top, box.right, box.top + thickness),
+                "top": (box.left, box.bottom - thickness, box.right, box.bottom),
+                "right": (box.left, box.top, box.left + thickness, box.bottom),
+                "left": (box.right - thickness, box.top, box.right, box.bottom)}[plan.edge]
+        ImageDraw.Draw(base).rectangle((line[0], line[1], line[2] - 1, line[3] - 1), fill=style.accent_colour)
+    return base
+
+
+def _paint_scrim(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
+    """No panel: the picture darkens from the canvas edge, fully behind the text, then fades out."""
+    width, height = spec.format.size
+    box = plan.surface
+    fade = round(style.fade * (height if plan.vertical else width))
+    plateau = box.height if plan.vertical else box.width
+    box = {"bottom": Box(box.left, max(0, box.top - fade), box.right, box.bottom),
+           "top": Box(box.left, box.top, box.right, min(height, box.bottom + fade)),
+           "right": Box(max(0, box.left - fade), box.top, box.right, box.bottom),
+           "left": Box(box.left, box.top, min(width, box.right + fade), box.bottom)}[plan.edge]
+    mask = _scrim_mask((box.width, box.height), plan.edge, plateau, fade, round(opacity * 255))
+    base.paste(Image.new("RGB", mask.size, style.panel_colour), box.corners, mask)  # faster than a colour fill
+    return base
+
+
+def _paint_frame(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
+    """The paper and the picture in it are the base already; a hairline keeps the picture's edge crisp."""
+    window = plan.window
+    shade = tuple(round(c * 0.86) for c in style.panel_colour)
+    ImageDraw.Draw(base).rectangle((window.left - 1, window.top - 1, window.right, window.bottom), outline=shade)
+    return base
+
+
+def _paint_flag(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
+    """White, red, white: the text on the red stripe, white stripes above and below it."""
+    width, height = spec.format.size
+    red = Box(plan.surface.left, plan.panel.top, plan.surface.right, plan.panel.bottom)
+    if plan.vertical:  # the outer stripe runs to the canvas edge, the inner one matches it up to a limit
+        outer = red.top if plan.edge == "top" else height - red.bottom
+        stripe = max(2, min(outer, round(style.stripe * min(width, height))))
+        above, below = (outer, stripe) if plan.edge == "top" else (stripe, outer)
+        whites = (Box(red.left, red.top - above, red.right, red.top),
+                  Box(red.left, red.bottom, red.right, red.bottom + below))
+    else:
+        whites = (Box(red.left, 0, red.right, red.top), Box(red.left, red.bottom, red.right, height))
+    for white in whites:
+        if white.width > 0 and white.height > 0:
+            base.paste(_tinted(layer, white, style.ground_colour, style.ground_opacity), white.corners[:2])
+    base.paste(_tinted(layer, red, style.panel_colour, opacity), red.corners[:2])
+    return base
+
+
+_PAINTERS = {"panel": _paint_panel, "band": _paint_band, "scrim": _paint_scrim, "frame": _paint_frame,
+             "flag": _paint_flag}
 
 
 @lru_cache(maxsize=8)
-def _frosted(flower, size: tuple[int, int], style: Style) -> Image.Image:
-    """The whole picture blurred like frosted glass, once per flower, size and style (a batch reuses it)."""
+def _frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
+    """The whole picture blurred like frosted glass, once per flower, size and blur (a batch reuses it)."""
     canvas = background(flower, size)
-    return canvas.image.filter(ImageFilter.GaussianBlur(style.blur * canvas.image.width))
+    return canvas.image.filter(ImageFilter.GaussianBlur(blur * canvas.image.width))
 
 
 @lru_cache(maxsize=32)
-def _rounded_mask(size: tuple[int, int], style: Style, canvas: tuple[int, int]) -> Image.Image:
+def _rounded_mask(size: tuple[int, int], corner_radius: float, canvas: tuple[int, int]) -> Image.Image:
     mask = Image.new("L", size, 0)
-    radius = round(style.corner_radius * min(canvas))
+    radius = round(corner_radius * min(canvas))
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, size[0] - 1, size[1] - 1), radius, fill=255)
     return mask
 
 
+@lru_cache(maxsize=32)
+def _scrim_mask(size: tuple[int, int], edge: str, plateau: int, fade: int, strength: int) -> Image.Image:
+    """Full strength from the canvas edge over `plateau` pixels (to the panel's inner edge), then a smooth
+    fall to nothing over `fade` pixels."""
+    length = size[1] if edge in ("top", "bottom") else size[0]
+    values = []
+    for index in range(length):
+        from_edge = index if edge in ("top", "left") else length - 1 - index
+        t = min(1.0, (from_edge - plateau + 1) / fade) if from_edge >= plateau and fade else 0.0
+        values.append(round(strength * (1 - t * t * (3 - 2 * t))))
+    ramp = Image.new("L", (1, length) if edge in ("top", "bottom") else (length, 1))
+    ramp.putdata(values)
+    return ramp.resize(size, Image.Resampling.NEAREST)
+
+
+# --- text and logo -----------------------------------------------------------------------------------------
+
 def _draw_text(image: Image.Image, plan: _Plan, spec: PostSpec, style: Style) -> list[tuple[int, int, int, int]]:
     message_chain, tag_chain = _chains(spec)
     centre = (plan.message_box.left + plan.message_box.right) / 2
+    tag_pitch = round(plan.tag_size * TAG_PITCH)
+    tag_baseline = plan.tag_box.top + round(plan.tag_size * TAG_BASELINE)
+    if style.shadow:
+        _draw_shadow(image, plan, spec, style, message_chain, tag_chain, centre)
     ink = _draw_lines(image, message_chain, plan.message.lines, plan.message.size, plan.message.line_height,
-                      centre, plan.message_box.top, style.text_colour)
+                      centre, plan.first_baseline, style.text_colour)
     ImageDraw.Draw(image).rectangle((plan.rule.left, plan.rule.top, plan.rule.right - 1, plan.rule.bottom - 1),
                                     fill=style.accent_colour)
-    ink += _draw_lines(image, tag_chain, plan.tag_lines, plan.tag_size, round(plan.tag_size * 1.25), centre,
-                       plan.tag_box.top, style.text_colour)
+    ink += _draw_lines(image, tag_chain, plan.tag_lines, plan.tag_size, tag_pitch, centre, tag_baseline,
+                       style.text_colour)
     return ink
 
 
-def _draw_lines(image, chain, lines, size, line_height, centre, top, colour) -> list[tuple[int, int, int, int]]:
+def _draw_lines(image, chain, lines, size, line_height, centre, first_baseline,
+                colour) -> list[tuple[int, int, int, int]]:
     """Centred lines; a right-to-left paragraph keeps its own visual order inside each line."""
     rtl = chain.is_rtl(" ".join(lines))
     ink = []
     for index, line in enumerate(lines):
         left = centre - chain.measure(line, size) / 2
-        baseline = top + index * line_height + round(size * BASELINE)
-        ink.append(draw_line(image, chain, line, size, left, baseline, colour, rtl))
+        ink.append(draw_line(image, chain, line, size, left, first_baseline + index * line_height, colour, rtl))
     return ink
 
 
-def _draw_debug(image: Image.Image, spec: PostSpec, plan: _Plan, focus: tuple[float, float]) -> None:
+def _draw_shadow(image, plan: _Plan, spec: PostSpec, style: Style, message_chain, tag_chain, centre) -> None:
+    """A soft dark shadow under the letters: it settles them on a busy picture (contrast is already met)."""
+    spread = max(2, round(plan.message.size * 0.08))
+    area = plan.text_area
+    box = Box(max(0, area.left - 3 * spread), max(0, area.top - 3 * spread),
+              min(image.width, area.right + 3 * spread), min(image.height, area.bottom + 3 * spread))
+    mask = Image.new("L", (box.width, box.height), 0)
+    dx, dy = -box.left + spread // 2, -box.top + spread // 2
+    _draw_lines(mask, message_chain, plan.message.lines, plan.message.size, plan.message.line_height,
+                centre + dx, plan.first_baseline + dy, 255)
+    _draw_lines(mask, tag_chain, plan.tag_lines, plan.tag_size, round(plan.tag_size * TAG_PITCH), centre + dx,
+                plan.tag_box.top + round(plan.tag_size * TAG_BASELINE) + dy, 255)
+    small = mask.reduce(2).filter(ImageFilter.GaussianBlur(spread / 2))  # a soft shadow loses nothing at half size
+    mask = small.resize(mask.size, Image.Resampling.BILINEAR).point(_shadow_table(style.shadow))
+    image.paste(Image.new("RGB", mask.size), box.corners, mask)
+
+
+@lru_cache(maxsize=8)
+def _shadow_table(strength: float) -> list[int]:
+    return [round(value * strength) for value in range(256)]
+
+
+def _place_logo(image: Image.Image, spec: PostSpec, plan: _Plan, style: Style) -> Box:
+    """The kit's logo in its corner of the safe zone, or the nearest corner clear of the text's surface."""
+    logo = spec.logo
+    picture = _logo_image(str(logo.path), logo.digest)
+    safe = Box(*spec.format.safe_zone.box(spec.format.size))
+    width = round(logo.width * spec.format.width)
+    height = round(width * picture.height / picture.width)
+    limit = round(safe.height * 0.22)
+    if height > limit:
+        width, height = round(width * limit / height), limit
+    keep_clear = [plan.panel] + ([plan.surface] if style.surface in ("band", "flag") else [])
+    vertical, horizontal = logo.position.split("-")
+    flip = {"top": "bottom", "bottom": "top", "left": "right", "right": "left"}
+    candidates = [(vertical, horizontal), (flip[vertical], horizontal), (vertical, flip[horizontal]),
+                  (flip[vertical], flip[horizontal])]
+    boxes = [_corner_box(safe, width, height, v, h) for v, h in candidates]
+    box = next((b for b in boxes if not any(b.overlaps(clear) for clear in keep_clear)), boxes[0])
+    scaled = picture.resize((width, height), Image.Resampling.LANCZOS)
+    image.paste(scaled, box.corners[:2], scaled)
+    return box
+
+
+def _corner_box(safe: Box, width: int, height: int, vertical: str, horizontal: str) -> Box:
+    left = safe.left if horizontal == "left" else safe.right - width
+    top = safe.top if vertical == "top" else safe.bottom - height
+    return Box(left, top, left + width, top + height)
+
+
+@lru_cache(maxsize=8)
+def _logo_image(path: str, digest: str) -> Image.Image:
+    from generator.kit import open_logo
+
+    return open_logo(path)
+
+
+# --- debugging ---------------------------------------------------------------------------------------------
+
+def _focus_point(spec: PostSpec, plan: _Plan, focus: tuple[float, float]) -> tuple[float, float]:
+    if plan.window is None:
+        return focus[0] * spec.format.width, focus[1] * spec.format.height
+    window, full = plan.window, plan.full_window
+    inner = background(spec.flower, (full.width, full.height)).focus
+    left = _clamp(round(inner[0] * full.width - window.width / 2), 0, full.width - window.width)
+    top = _clamp(round(inner[1] * full.height - window.height / 2), 0, full.height - window.height)
+    return window.left + inner[0] * full.width - left, window.top + inner[1] * full.height - top
+
+
+def _draw_debug(image: Image.Image, spec: PostSpec, plan: _Plan, focus: tuple[float, float], logo: Box | None) -> None:
     draw = ImageDraw.Draw(image)
     safe = spec.format.safe_zone.box(spec.format.size)
     draw.rectangle(safe, outline=(0, 255, 255), width=3)
-    for box, colour in ((plan.panel, (255, 200, 0)), (plan.message_box, (255, 0, 255)), (plan.tag_box, (0, 255, 0))):
+    boxes = [(plan.surface, (255, 255, 0)), (plan.panel, (255, 160, 0)), (plan.message_box, (255, 0, 255)),
+             (plan.tag_box, (0, 255, 0))]
+    boxes += [(logo, (40, 120, 255))] if logo else []
+    boxes += [(plan.window, (255, 255, 255))] if plan.window else []
+    for box, colour in boxes:
         draw.rectangle((box.left, box.top, box.right - 1, box.bottom - 1), outline=colour, width=2)
-    x, y = focus[0] * image.width, focus[1] * image.height
+    x, y = focus
     draw.ellipse((x - 14, y - 14, x + 14, y + 14), outline=(255, 0, 0), width=4)

@@ -1,20 +1,30 @@
-"""Pure text geometry: wrapping by measured width, choosing a size that fits, balancing lines.
+"""Pure text geometry: wrapping by measured width, choosing a size that fits, balancing lines, hyphenating.
 
-Nothing here touches pixels; widths come from a `measure(text, size)` function the caller supplies.
+Nothing here touches pixels; widths come from a `measure(text, size)` function the caller supplies, and
+hyphenation points from an optional `hyphenate(word)` function (see `hyphenator`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from generator.counting import grapheme_clusters
 from generator.errors import LayoutError
 
 Measure = Callable[[str, int], float]
+Hyphenate = Callable[[str], Sequence[int]]  # the positions inside a word where it may be broken
 
 LINE_PITCH = 1.22  # line height as a multiple of the font size, the same for every script
+# The block's first baseline sits ASCENT font sizes below its top, and its last line's ink may reach DESCENT
+# below that line's baseline: room for Ў, Й and capital accents above and Latin and Cyrillic descenders below.
+# Deeper ink (Arabic م and ي reach 0.4, stacked marks more) grows the renderer's box by what it measures.
+ASCENT = 1.0
+DESCENT = 0.32
+HYPHEN = "-"
+GLUE_SLACK = 0.03  # per joint inside a broken word, in font sizes: pieces are measured apart, kerning may differ
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,14 @@ class TextBlock:
 
     @property
     def height(self) -> int:
-        return self.line_height * len(self.lines)
+        return block_height(len(self.lines), self.size)
+
+
+def block_height(line_count: int, size: int) -> int:
+    """From the top of the first line's tallest accent to the bottom of the last line's deepest descender."""
+    if line_count == 0:
+        return 0
+    return (line_count - 1) * round(size * LINE_PITCH) + round(size * (ASCENT + DESCENT))
 
 
 @dataclass(frozen=True)
@@ -50,45 +67,57 @@ class Box:
         left, top, right, bottom = other
         return self.left <= left and self.top <= top and right <= self.right and bottom <= self.bottom
 
+    def overlaps(self, other: Box) -> bool:
+        return self.left < other.right and other.left < self.right and self.top < other.bottom \
+            and other.top < self.bottom
 
-def require_fit(text: str, width: int, height: int, min_size: int, measure: Measure) -> None:
+    @property
+    def corners(self) -> tuple[int, int, int, int]:
+        return (self.left, self.top, self.right, self.bottom)
+
+
+def require_fit(text: str, width: int, height: int, min_size: int, measure: Measure,
+                hyphenate: Hyphenate | None = None) -> None:
     """Raise LayoutError, saying by how much, if `text` cannot wrap into width x height at `min_size`."""
-    if wrapped_height(text, width, min_size, measure) > height:
-        raise LayoutError(_too_long_message(text, width, height, min_size, measure))
+    if wrapped_height(text, width, min_size, measure, hyphenate) > height:
+        raise LayoutError(_too_long_message(text, width, height, min_size, measure, hyphenate))
 
 
-def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, measure: Measure) -> TextBlock:
+def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, measure: Measure,
+             hyphenate: Hyphenate | None = None) -> TextBlock:
     """The largest size in [min_size, max_size] at which `text` wraps into width x height, lines balanced."""
-    require_fit(text, width, height, min_size, measure)
+    require_fit(text, width, height, min_size, measure, hyphenate)
     low, high = min_size, max_size
     while low < high:  # the largest size that fits
         middle = (low + high + 1) // 2
-        if wrapped_height(text, width, middle, measure) <= height:
+        if wrapped_height(text, width, middle, measure, hyphenate) <= height:
             low = middle
         else:
             high = middle - 1
-    return TextBlock(tuple(balanced_lines(text, width, low, measure)), low)
+    return TextBlock(tuple(balanced_lines(text, width, low, measure, hyphenate)), low)
 
 
-def wrapped_height(text: str, width: int, size: int, measure: Measure) -> int:
-    return len(greedy_lines(text, width, size, measure)) * round(size * LINE_PITCH)
+def wrapped_height(text: str, width: int, size: int, measure: Measure, hyphenate: Hyphenate | None = None) -> int:
+    return block_height(len(greedy_lines(text, width, size, measure, hyphenate)), size)
 
 
-def greedy_lines(text: str, width: int, size: int, measure: Measure) -> list[str]:
+def greedy_lines(text: str, width: int, size: int, measure: Measure, hyphenate: Hyphenate | None = None) -> list[str]:
     lines: list[str] = []
     for paragraph in paragraphs(text):
-        lines.extend(" ".join(line) for line in _greedy(_fitting_words(paragraph, width, size, measure),
-                                                         width, size, measure))
+        pieces = _Pieces(paragraph, width, size, measure, hyphenate)
+        lines.extend(pieces.text(start, end) for start, end in _greedy(pieces, width))
     return lines
 
 
-def balanced_lines(text: str, width: int, size: int, measure: Measure) -> list[str]:
-    """Greedy's line count, with the words spread so the lines are as even as they can be (no lone last word)."""
+def balanced_lines(text: str, width: int, size: int, measure: Measure,
+                   hyphenate: Hyphenate | None = None) -> list[str]:
+    """Greedy's line count, with the words spread so the lines are as even as they can be: no lone last word
+    when another break exists, and a long word hyphenated only where it has to be."""
     lines: list[str] = []
     for paragraph in paragraphs(text):
-        words = _fitting_words(paragraph, width, size, measure)
-        count = len(_greedy(words, width, size, measure))
-        lines.extend(" ".join(line) for line in _balance(words, count, width, size, measure))
+        pieces = _Pieces(paragraph, width, size, measure, hyphenate)
+        count = len(_greedy(pieces, width))
+        lines.extend(pieces.text(start, end) for start, end in _balance(pieces, count, width))
     return lines
 
 
@@ -96,75 +125,167 @@ def paragraphs(text: str) -> list[list[str]]:
     return [line.split() for line in text.strip().splitlines() if line.strip()]
 
 
-class _Widths:
-    """Word widths and prefix sums: a line's width is its words plus the spaces between them.
+class _Pieces:
+    """A paragraph as pieces: its words, with any word wider than the box cut at its hyphenation points
+    (or, failing those, between graphemes) into pieces glued to the next one.
 
+    A line's width is its pieces plus the spaces between words, plus a hyphen when it ends inside a word.
     This needs `measure` to be additive over spaces, which holds for every font chain here (no kerning
     across a space; tests/test_scripts.py checks it against whole-line shaping).
     """
 
-    def __init__(self, words: list[str], size: int, measure: Measure):
-        self.space = measure(" ", size)
+    def __init__(self, words: list[str], width: int, size: int, measure: Measure, hyphenate: Hyphenate | None):
+        self.texts: list[str] = []
+        self.joints: list[str | None] = []  # after each piece: None a space, "" glued, HYPHEN glued and hyphenated
+        for word in _bound_words(words, width, size, measure):
+            if measure(word, size) <= width:
+                self.texts.append(word)
+                self.joints.append(None)
+            else:
+                for piece, joint in _word_pieces(word, width, size, measure, hyphenate):
+                    self.texts.append(piece)
+                    self.joints.append(joint)
+        space, slack = measure(" ", size), GLUE_SLACK * size
+        hyphen = measure(HYPHEN, size) if HYPHEN in self.joints else 0.0
+        self.count = len(self.texts)
         self.prefix = [0.0]
-        for word in words:
-            self.prefix.append(self.prefix[-1] + measure(word, size))
+        self.gaps = [0.0]
+        for text, joint in zip(self.texts, self.joints):
+            self.prefix.append(self.prefix[-1] + measure(text, size))
+            self.gaps.append(self.gaps[-1] + (space if joint is None else slack))
+        self.tails = [hyphen if joint == HYPHEN else 0.0 for joint in self.joints]
 
-    def line(self, start: int, end: int) -> float:
-        return self.prefix[end] - self.prefix[start] + (end - start - 1) * self.space
+    def width(self, start: int, end: int) -> float:
+        tail = self.tails[end - 1] if end < self.count else 0.0
+        return self.prefix[end] - self.prefix[start] + self.gaps[end - 1] - self.gaps[start] + tail
+
+    def breaks_word(self, end: int) -> bool:
+        return end < self.count and self.joints[end - 1] is not None
+
+    def is_lone_word(self, start: int) -> bool:
+        """Whether the pieces from `start` to the end are one whole word (a widow on a line of its own)."""
+        return start == self.count - 1 and (start == 0 or self.joints[start - 1] is None) and self.count > 1
+
+    def text(self, start: int, end: int) -> str:
+        parts = []
+        for index in range(start, end):
+            parts.append(self.texts[index])
+            joint = self.joints[index]
+            if index < end - 1:
+                parts.append(" " if joint is None else "")
+            elif end < self.count and joint:
+                parts.append(joint)
+        return "".join(parts)
 
 
-def _greedy(words: list[str], width: int, size: int, measure: Measure) -> list[list[str]]:
-    widths = _Widths(words, size, measure)
-    lines: list[list[str]] = []
+def _bound_words(words: list[str], width: int, size: int, measure: Measure) -> list[str]:
+    """Words that should not be parted by a line break, joined (with their space) into one: a one-letter
+    word and the word after it (Belarusian і, ў, з; English a, I), and a dash or a lone punctuation mark
+    and the word before it (or after it, at the start of a paragraph). Only where the pair fits a line."""
+    bound: list[str] = []
+    glue_next = False
+    for word in words:
+        lone_mark = all(unicodedata.category(char)[0] in "PS" for char in word)
+        if bound and (glue_next or lone_mark) and measure(f"{bound[-1]} {word}", size) <= width:
+            bound[-1] = f"{bound[-1]} {word}"
+        else:
+            bound.append(word)
+        last = bound[-1].rsplit(" ", 1)[-1]
+        glue_next = (len(last) == 1 and last.isalpha()) or (lone_mark and len(bound) == 1 and bound[-1] == word)
+    return bound
+
+
+def _greedy(pieces: _Pieces, width: int) -> list[tuple[int, int]]:
+    lines: list[tuple[int, int]] = []
     start = 0
-    for end in range(1, len(words) + 1):
-        if end - start > 1 and widths.line(start, end) > width:
-            lines.append(words[start:end - 1])
+    for end in range(1, pieces.count + 1):
+        if end - start > 1 and pieces.width(start, end) > width:
+            lines.append((start, end - 1))
             start = end - 1
-    if words:
-        lines.append(words[start:])
+    if pieces.count:
+        lines.append((start, pieces.count))
     return lines
 
 
-def _balance(words: list[str], count: int, width: int, size: int, measure: Measure) -> list[list[str]]:
-    """Split `words` into `count` lines minimising the squared slack of every line, the last included."""
-    n = len(words)
+def _balance(pieces: _Pieces, count: int, width: int) -> list[tuple[int, int]]:
+    """Split into `count` lines minimising the squared slack of every line, the last included, plus a
+    penalty for each broken word and a larger one for a lone last word, so either is chosen only when no
+    other break of the same line count exists."""
+    n = pieces.count
     if count <= 1:
-        return [words]
-    widths = _Widths(words, size, measure)
+        return [(0, n)]
+    hyphen_cost = 0.25 * width ** 2
+    widow_cost = (count + 1) * (width ** 2 + hyphen_cost)
 
     @lru_cache(maxsize=None)
     def best(start: int, lines_left: int) -> tuple[float, tuple[int, ...]]:
         if lines_left == 1:
-            line_width = widths.line(start, n)
-            return ((width - line_width) ** 2, ()) if line_width <= width else (float("inf"), ())
+            line_width = pieces.width(start, n)
+            if line_width > width:
+                return (float("inf"), ())
+            return ((width - line_width) ** 2 + (widow_cost if pieces.is_lone_word(start) else 0.0), ())
         result: tuple[float, tuple[int, ...]] = (float("inf"), ())
         for end in range(start + 1, n - lines_left + 2):
-            line_width = widths.line(start, end)
-            if line_width > width:
+            line_width = pieces.width(start, end)
+            if line_width > width and end - start > 1:
                 break
             rest_cost, rest_breaks = best(end, lines_left - 1)
-            cost = (width - line_width) ** 2 + rest_cost
+            cost = (width - line_width) ** 2 + rest_cost + (hyphen_cost if pieces.breaks_word(end) else 0.0)
+            if line_width > width:  # a single piece wider than the box: allowed alone, as greedy allows it
+                cost += widow_cost
             if cost < result[0]:
                 result = (cost, (end, *rest_breaks))
         return result
 
     cost, breaks = best(0, count)
     if cost == float("inf"):
-        return _greedy(words, width, size, measure)
+        return _greedy(pieces, width)
     bounds = (0, *breaks, n)
-    return [words[a:b] for a, b in zip(bounds, bounds[1:])]
+    return list(zip(bounds, bounds[1:]))
 
 
-def _fitting_words(words: list[str], width: int, size: int, measure: Measure) -> list[str]:
-    """Words, with any word wider than the box cut into pieces that fit (whole graphemes only)."""
+def _word_pieces(word: str, width: int, size: int, measure: Measure,
+                 hyphenate: Hyphenate | None) -> list[tuple[str, str | None]]:
+    """A word too wide for the box as glued pieces, each narrow enough to end a line with its hyphen.
+
+    Without a hyphenator every grapheme is a piece and no hyphen is drawn (the pure-geometry default);
+    with one, the word breaks at its hyphenation points first and between graphemes only where a
+    syllable is still too wide, and a hyphen is drawn wherever letters meet at the break."""
+    if hyphenate is None:
+        clusters = grapheme_clusters(word)
+        return [(cluster, "" if index < len(clusters) - 1 else None) for index, cluster in enumerate(clusters)]
     pieces: list[str] = []
-    for word in words:
-        pieces.extend([word] if measure(word, size) <= width else _split_word(word, width, size, measure))
-    return pieces
+    hyphen = measure(HYPHEN, size)
+    for syllable in _syllables(word, hyphenate):
+        if measure(syllable, size) + hyphen <= width:
+            pieces.append(syllable)
+        else:
+            pieces.extend(_split_word(syllable, width - hyphen, size, measure))
+    return [(piece, _joint(piece, pieces[index + 1]) if index < len(pieces) - 1 else None)
+            for index, piece in enumerate(pieces)]
 
 
-def _split_word(word: str, width: int, size: int, measure: Measure) -> list[str]:
+def _joint(before: str, after: str) -> str:
+    """A hyphen between two letters of a left-to-right script; nothing elsewhere (digits, symbols, Arabic)."""
+    left, right = before[-1], after[0]
+    if left.isalpha() and right.isalpha() and not (_is_rtl(left) or _is_rtl(right)):
+        return HYPHEN
+    return ""
+
+
+def _is_rtl(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
+
+
+@lru_cache(maxsize=1024)
+def _syllables(word: str, hyphenate: Hyphenate) -> tuple[str, ...]:
+    lowered = word.lower()
+    positions = hyphenate(lowered if len(lowered) == len(word) else word)
+    bounds = (0, *sorted(p for p in set(positions) if 0 < p < len(word)), len(word))
+    return tuple(word[a:b] for a, b in zip(bounds, bounds[1:]) if b > a)
+
+
+def _split_word(word: str, width: float, size: int, measure: Measure) -> list[str]:
     pieces = [""]
     for grapheme in grapheme_clusters(word):
         if pieces[-1] and measure(pieces[-1] + grapheme, size) > width:
@@ -173,13 +294,38 @@ def _split_word(word: str, width: int, size: int, measure: Measure) -> list[str]
     return pieces
 
 
-def _too_long_message(text: str, width: int, height: int, min_size: int, measure: Measure) -> str:
+@cache
+def hyphenator(language: str) -> Hyphenate:
+    """Hyphenation points for words of `language` from pyphen's dictionaries; a language without one gets
+    no points, so its long words break between graphemes (still with a hyphen between letters)."""
+
+    def positions(word: str) -> Sequence[int]:
+        dictionary = _dictionary(language)
+        return dictionary.positions(word) if dictionary is not None else ()
+
+    return positions
+
+
+@cache
+def _dictionary(language: str):
+    import pyphen  # loaded only when a word is too long for its box
+
+    code = pyphen.language_fallback(language.replace("-", "_"))
+    return pyphen.Pyphen(lang=code) if code else None
+
+
+def _too_long_message(text: str, width: int, height: int, min_size: int, measure: Measure,
+                      hyphenate: Hyphenate | None) -> str:
     words = [word for paragraph in paragraphs(text) for word in paragraph]
     fitting = 0
-    for count in range(len(words), 0, -1):
-        if wrapped_height(" ".join(words[:count]), width, min_size, measure) <= height:
-            fitting = count
-            break
+    low, high = 0, len(words)
+    while low < high:  # the most leading words that fit (more words never take fewer lines)
+        middle = (low + high + 1) // 2
+        if wrapped_height(" ".join(words[:middle]), width, min_size, measure, hyphenate) <= height:
+            low = middle
+        else:
+            high = middle - 1
+    fitting = low
     total_chars = len(" ".join(words))
     fitting_chars = len(" ".join(words[:fitting]))
     over = total_chars - fitting_chars

@@ -8,14 +8,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from generator import __version__, fonts, messages
 from generator.errors import UsageError
 from generator.flowers import FlowerChoice, resolve_flower
 from generator.fonts import Face, user_face
 from generator.formats import Format, resolve_formats
-from generator.styles import DEFAULT_STYLE, get_style
+from generator.styles import DEFAULT_STYLE, Palette, get_style
+
+if TYPE_CHECKING:
+    from generator.kit import Logo
 
 IMAGE_TYPES = {"jpeg": "jpg", "png": "png", "webp": "webp"}
 _TAG = re.compile(r"@[A-Za-z0-9_.]{1,30}\Z")
@@ -40,6 +43,8 @@ class PostRequest:
     font: str | None = None
     templates: str | None = None  # a campaign's own catalogue folder, laid over the bundled one
     debug: bool = False  # outline the safe zone, boxes and focal point (named apart from the real post)
+    palette: Palette | None = None  # a campaign kit's colours
+    logo: Logo | None = None  # a campaign kit's logo
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ class PostSpec:
     font: Face | None = None
     warnings: tuple[str, ...] = ()
     debug: bool = False
+    palette: Palette | None = None
+    logo: Logo | None = None
 
     @property
     def extension(self) -> str:
@@ -74,6 +81,10 @@ class PostSpec:
             "caption": self.caption, "alt": self.alt_text,
             "font": [str(self.font.path), self.font.weight] if self.font else None, "debug": self.debug,
         }
+        if self.palette:  # only when set, so posts without a kit keep their names
+            fields["palette"] = self.palette.as_json()
+        if self.logo:
+            fields["logo"] = self.logo.as_json()
         return hashlib.sha256(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
     @property
@@ -111,7 +122,8 @@ def plan_posts(request: PostRequest) -> list[PostSpec]:
     for fmt in formats:
         _check_text_limits(fmt, caption, alt)
     return [PostSpec(flower, message, message_id, language.code, language.direction, fmt, request.style, tags,
-                     request.image_type, caption, alt, font, _warnings(fmt, tags), request.debug)
+                     request.image_type, caption, alt, font, _warnings(fmt, tags), request.debug, request.palette,
+                     request.logo)
             for fmt in formats]
 
 

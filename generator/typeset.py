@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PIL import Image, ImageDraw
 
 from generator import fonts
@@ -37,7 +39,8 @@ def draw_line(image: Image.Image, chain: FontChain, text: str, size: int, left: 
         else:
             boxes.append(_draw_text(draw, run, size, x, baseline, colour))
         x += width
-    boxes = [box for box in boxes if box[2] > box[0] and box[3] > box[1]] or [(round(left), round(baseline), round(left), round(baseline))]
+    empty = (round(left), round(baseline), round(left), round(baseline))
+    boxes = [box for box in boxes if box[2] > box[0] and box[3] > box[1]] or [empty]
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
@@ -61,3 +64,20 @@ def _draw_emoji(image: Image.Image, run: Run, size: int, x: float, baseline: flo
     position = (round(x + left * scale), round(baseline + top * scale))
     image.paste(scaled, position, scaled)
     return (position[0], position[1], position[0] + scaled.width, position[1] + scaled.height)
+
+
+@lru_cache(maxsize=4096)
+def line_extent(chain: FontChain, text: str, size: int) -> tuple[float, float]:
+    """How far `text`'s ink reaches above and below its baseline, in pixels, measured without drawing."""
+    above = below = 0.0
+    for run in chain.runs(text):
+        font = fonts.load(run.face, size)
+        if run.emoji:
+            _, top, _, bottom = font.getbbox(run.text, anchor="ls")
+            scale = size / fonts.EMOJI_STRIKE
+            top, bottom = top * scale - 1, bottom * scale + 1  # the scaled sprite is rounded to whole pixels
+        else:
+            options = {"direction": "rtl" if run.rtl else "ltr"} if fonts.has_raqm() else {}
+            _, top, _, bottom = font.getbbox(run.text, anchor="ls", **options)
+        above, below = max(above, -top), max(below, bottom)
+    return above, below
