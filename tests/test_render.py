@@ -69,3 +69,15 @@ def test_panel_sits_away_from_the_bloom(tmp_path):
     [lower] = plan_posts(PostRequest(flower=str(bottom_bloom), focus=(0.5, 0.8), formats=("instagram-portrait",)))
     assert render(upper).panel.top > 1350 / 2
     assert render(lower).panel.bottom < 1350 / 2
+
+
+def test_a_tall_flower_in_a_wide_format_keeps_its_bloom_clear_of_the_text():
+    from generator.flowers import background
+
+    for name in ("cornflower", "poppy", "tulip-white-red-white"):
+        for spec in plan_posts(PostRequest(flower=name, formats=("x", "facebook", "linkedin"))):
+            rendered = render(spec)
+            focus = background(spec.flower, spec.format.size).focus
+            x, y = focus[0] * spec.format.width, focus[1] * spec.format.height
+            bloom_radius = 0.18 * spec.format.height
+            assert x + bloom_radius < rendered.panel.left, (name, spec.format.name)

@@ -122,12 +122,15 @@ def _bundled_digest(name: str) -> str:
 @lru_cache(maxsize=32)
 def background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     """The flower filling exactly `size`, its focal point kept in frame; cached per flower and size."""
-    from generator.flowers.crop import cover_crop, focus_after_crop
+    from generator.flowers.crop import cover_crop, focus_after_crop, needs_split, split_composition
 
     image, focus = _source_image(choice, size)
-    cropped = cover_crop(image, size, focus)
-    cropped.info.clear()  # nothing from the source file (EXIF, ICC, comments) may ride along into a post
-    return Background(cropped, focus_after_crop(image.size, size, focus))
+    if needs_split(image.size, size):
+        composed, composed_focus = split_composition(image, size, focus)
+    else:
+        composed, composed_focus = cover_crop(image, size, focus), focus_after_crop(image.size, size, focus)
+    composed.info.clear()  # nothing from the source file (EXIF, ICC, comments) may ride along into a post
+    return Background(composed, composed_focus)
 
 
 def _source_image(choice: FlowerChoice, size: tuple[int, int]):

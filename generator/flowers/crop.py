@@ -36,3 +36,37 @@ def focus_after_crop(source: tuple[int, int], target: tuple[int, int], focus: Fo
 
 def _clamp(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
+
+
+SPLIT_MIN_TARGET_RATIO = 1.5  # landscape formats: 16:9 and wider
+SPLIT_MAX_SOURCE_RATIO = 0.9  # portrait pictures
+SPLIT_FEATHER = 0.14  # the soft edge between the picture and its blurred surround, as a share of its width
+
+
+def needs_split(source: tuple[int, int], target: tuple[int, int]) -> bool:
+    """A tall picture in a wide format: cover-cropping would blow the bloom up to fill the width and leave
+    no room beside it for the text, so the whole picture goes on one side instead."""
+    return target[0] / target[1] >= SPLIT_MIN_TARGET_RATIO and source[0] / source[1] <= SPLIT_MAX_SOURCE_RATIO
+
+
+def split_composition(image: Image.Image, size: tuple[int, int], focus: Focus) -> tuple[Image.Image, Focus]:
+    """The whole picture at full height on the left, melting into a soft blur of itself on the right."""
+    from PIL import ImageFilter
+
+    width, height = size
+    surround = cover_crop(image, (max(1, width // 8), max(1, height // 8)), focus)
+    surround = surround.filter(ImageFilter.GaussianBlur(2)).resize(size, Image.Resampling.BICUBIC)
+    picture_width = min(width, round(image.width * height / image.height))
+    picture = image.resize((picture_width, height), Image.Resampling.BICUBIC, reducing_gap=3.0)
+    surround.paste(picture, (0, 0), _feather_mask(picture.size))
+    return surround, (_clamp(focus[0] * picture_width / width, 0.0, 1.0), focus[1])
+
+
+def _feather_mask(size: tuple[int, int]) -> Image.Image:
+    """Opaque, fading to transparent over the right-hand SPLIT_FEATHER of the width."""
+    width, height = size
+    feather = max(1, round(width * SPLIT_FEATHER))
+    ramp = Image.linear_gradient("L").rotate(-90, expand=True).resize((feather, height))  # 255 -> 0, left to right
+    mask = Image.new("L", size, 255)
+    mask.paste(ramp, (width - feather, 0))
+    return mask

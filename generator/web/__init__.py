@@ -43,7 +43,8 @@ FORMAT_LABELS = {
     "facebook-portrait": "Facebook, portrait", "bluesky": "Bluesky, landscape",
     "bluesky-portrait": "Bluesky, portrait", "mastodon": "Mastodon", "threads": "Threads", "linkedin": "LinkedIn",
 }
-STYLE_LABELS = {"card": "Dark card", "light-card": "Light card"}
+STYLE_LABELS = {"card": "Dark card", "light-card": "Light card", "banner": "Banner", "scrim": "Soft shade",
+                "polaroid": "Photo frame", "white-red-white": "White-red-white"}
 
 # Command-line option names in the library's messages, as the page's fields are called.
 _FIELD_WORDS = {"--message": "the message", "--template": "the template", "--tag": "tag", "--hashtag": "hashtag",
@@ -338,7 +339,7 @@ def options_payload(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict[str, Any]:
         "templates": {code: _templates(language) for code, language in catalogue.items()},
         "formats": [{"name": f.name, "label": FORMAT_LABELS.get(f.name, f.name), "width": f.width, "height": f.height,
                      "size": f"{f.width}×{f.height}", "notes": f.notes} for f in FORMATS.values()],
-        "styles": [{"name": style.name, "label": STYLE_LABELS.get(style.name, style.name),
+        "styles": [{"name": style.name, "label": STYLE_LABELS.get(style.name, style.name.replace("-", " ").capitalize()),
                     "description": style.description} for style in STYLES.values()],
         "defaults": {"flower": DEFAULT_FLOWER, "language": messages.DEFAULT_LANGUAGE,
                      "template": messages.DEFAULT_TEMPLATE, "format": DEFAULT_FORMAT, "style": DEFAULT_STYLE,
