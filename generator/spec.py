@@ -90,7 +90,8 @@ class PostSpec:
     @property
     def name(self) -> str:
         parts = (slug(self.flower.name, "flower"), slug(self.message_id, "message"), slug(self.language, "xx"),
-                 self.format.name, *(("debug",) if self.debug else ()), self.fingerprint()[:10])
+                 self.format.name, *((self.style,) if self.style != DEFAULT_STYLE else ()),
+                 *(("debug",) if self.debug else ()), self.fingerprint()[:10])
         return "-".join(parts)
 
 
