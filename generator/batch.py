@@ -16,7 +16,6 @@ from generator.campaign import Plan, PlannedPost, Problem
 from generator.errors import PhotoError, SolidarityError
 from generator.export import atomic_write, check_folder, prepare_folder
 
-CHUNK = 8  # posts handed to a worker at a time
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 ERRORS_CSV = "errors.csv"
@@ -70,7 +69,9 @@ def run_batch(plan: Plan, folder: Path, campaign_label: str, jobs: int | None = 
     result = BatchResult(failures=[])
     ordered = sorted(plan.posts, key=_cache_friendly_order)
     outcomes: dict[int, PostRecord | Problem] = {}
-    for index, outcome in _outcomes(_chunks(ordered), folder, force, jobs or default_jobs(), campaign_label):
+    jobs = jobs or default_jobs()
+    chunk_size = max(4, min(32, len(ordered) // (jobs * 4)))
+    for index, outcome in _outcomes(_chunks(ordered, chunk_size), folder, force, jobs, campaign_label):
         outcomes[index] = outcome
         if progress:
             progress(1)
@@ -100,12 +101,13 @@ def _cache_friendly_order(post: PlannedPost):
     return (spec.flower.digest, spec.format.size, _row_key(post.row), spec.format.name)
 
 
-def _chunks(ordered: list[PlannedPost]) -> list[list[tuple[int, PlannedPost]]]:
-    """Runs of up to CHUNK posts sharing a background: one worker renders a run, decoding the flower once."""
+def _chunks(ordered: list[PlannedPost], size: int) -> list[list[tuple[int, PlannedPost]]]:
+    """Runs of up to `size` posts sharing a background: one worker renders a run, decoding the flower once.
+    Big enough that a flower's posts mostly stay with one worker, small enough to balance the end of a run."""
     chunks: list[list[tuple[int, PlannedPost]]] = []
     for index, post in enumerate(ordered):
         key = _background_key(post)
-        if chunks and len(chunks[-1]) < CHUNK and _background_key(chunks[-1][-1][1]) == key:
+        if chunks and len(chunks[-1]) < size and _background_key(chunks[-1][-1][1]) == key:
             chunks[-1].append((index, post))
         else:
             chunks.append([(index, post)])

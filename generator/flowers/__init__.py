@@ -122,13 +122,16 @@ def _bundled_digest(name: str) -> str:
 @lru_cache(maxsize=32)
 def background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     """The flower filling exactly `size`, its focal point kept in frame; cached per flower and size."""
-    from generator.flowers.crop import cover_crop, focus_after_crop, needs_split, split_composition
+    from generator.flowers.crop import (cover_crop, focus_after_crop, needs_split, split_composition,
+                                        thirds_anchor)
 
     image, focus = _source_image(choice, size)
     if needs_split(image.size, size):
         composed, composed_focus = split_composition(image, size, focus)
     else:
-        composed, composed_focus = cover_crop(image, size, focus), focus_after_crop(image.size, size, focus)
+        anchor = thirds_anchor(focus, size)
+        composed = cover_crop(image, size, focus, anchor)
+        composed_focus = focus_after_crop(image.size, size, focus, anchor)
     composed.info.clear()  # nothing from the source file (EXIF, ICC, comments) may ride along into a post
     return Background(composed, composed_focus)
 
