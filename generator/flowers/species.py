@@ -772,11 +772,11 @@ class Species:
     leaf: LeafStyle
     leaves: tuple[int, int]  # how many leaves a stem carries
     size: float  # head size relative to the standard bloom
-    side_view: bool  # drawn from the side (its stem meets the head at the bottom, not the centre)
-    attach: Point  # where the stem meets the head, in the head's unit space
-    centre: Point  # the visual middle of the head, in its unit space (where the eye lands)
     singular: str  # "{} cornflower": the colour words go in the braces
     plural: str
+    side_view: bool = False  # drawn from the side (its stem meets the head at the bottom, not the centre)
+    attach: Point = (0.0, 0.0)  # where the stem meets the head, in the head's unit space
+    centre: Point = (0.0, 0.0)  # the visual middle of the head, in its unit space (where the eye lands)
 
 
 _LANCE = ((0.0, 0.25), (0.2, 0.8), (0.5, 1.0), (0.8, 0.6), (1.0, 0.0))
@@ -819,9 +819,6 @@ SPECIES: dict[str, Species] = {
         leaf=LeafStyle("blade", 1.3, 0.1, _LANCE, color=(110, 140, 100)),
         leaves=(1, 2),
         size=0.92,
-        side_view=False,
-        attach=(0.0, 0.0),
-        centre=(0.0, 0.0),
         singular="{} cornflower",
         plural="{} cornflowers",
     ),
@@ -836,9 +833,6 @@ SPECIES: dict[str, Species] = {
         leaf=LeafStyle("feather", 1.1, 0.3, _LANCE, color=(100, 145, 75)),
         leaves=(2, 3),
         size=0.85,
-        side_view=False,
-        attach=(0.0, 0.0),
-        centre=(0.0, 0.0),
         singular="{} chamomile flower",
         plural="{} chamomile flowers",
     ),
@@ -853,9 +847,6 @@ SPECIES: dict[str, Species] = {
         leaf=LeafStyle("blade", 1.0, 0.32, _OVATE, lobes=3, teeth=9, color=(98, 132, 82)),
         leaves=(1, 2),
         size=1.0,
-        side_view=False,
-        attach=(0.0, 0.0),
-        centre=(0.0, 0.0),
         singular="{} poppy",
         plural="{} poppies",
     ),
@@ -894,9 +885,6 @@ SPECIES: dict[str, Species] = {
         leaf=LeafStyle("compound", 1.1, 0.55, _OVATE, teeth=10, color=(64, 104, 58)),
         leaves=(1, 2),
         size=0.9,
-        side_view=False,
-        attach=(0.0, 0.0),
-        centre=(0.0, 0.0),
         singular="{} rose",
         plural="{} roses",
     ),
@@ -914,9 +902,6 @@ SPECIES: dict[str, Species] = {
         leaf=LeafStyle("blade", 1.2, 0.08, _LANCE, color=(112, 150, 136)),
         leaves=(2, 2),
         size=0.85,
-        side_view=False,
-        attach=(0.0, 0.0),
-        centre=(0.0, 0.0),
         singular="{} carnation",
         plural="{} carnations",
     ),
@@ -948,9 +933,6 @@ SPECIES: dict[str, Species] = {
         leaf=LeafStyle("blade", 1.0, 0.75, _HEART, teeth=12, color=(84, 120, 50)),
         leaves=(1, 2),
         size=1.05,
-        side_view=False,
-        attach=(0.0, 0.0),
-        centre=(0.0, 0.0),
         singular="{} sunflower",
         plural="{} sunflowers",
     ),
