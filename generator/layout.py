@@ -6,6 +6,8 @@ hyphenation points from an optional `hyphenate(word)` function (see `hyphenator`
 
 from __future__ import annotations
 
+import sys
+
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -98,7 +100,11 @@ def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, m
 
 
 def wrapped_height(text: str, width: int, size: int, measure: Measure, hyphenate: Hyphenate | None = None) -> int:
-    return block_height(len(greedy_lines(text, width, size, measure, hyphenate)), size)
+    """The height `text` takes at `size`; unbounded when some piece (a single grapheme) is wider than the box."""
+    lines = greedy_lines(text, width, size, measure, hyphenate)
+    if any(measure(line, size) > width for line in lines):
+        return sys.maxsize
+    return block_height(len(lines), size)
 
 
 def greedy_lines(text: str, width: int, size: int, measure: Measure, hyphenate: Hyphenate | None = None) -> list[str]:

@@ -83,15 +83,15 @@ class Style:
 # landscape) and the picture the rest; the flag's ribbon crosses the canvas. Landscape columns take 58% of the
 # safe width: the longest bundled message, in every language, fits the 1200x627 presets at the minimum size.
 _CARD = Layouts(portrait=Placement("away-y", 0.5), square=Placement("away-y", 0.5),
-                landscape=Placement("away-x", 0.58))
+                landscape=Placement("away-x", 0.62))
 _BAND = Layouts(portrait=Placement("away-y", 0.45, bleed="edge"), square=Placement("away-y", 0.48, bleed="edge"),
-                landscape=Placement("away-x", 0.58, bleed="edge"))
+                landscape=Placement("away-x", 0.62, bleed="edge"))
 _SCRIM = Layouts(portrait=Placement("away-y", 0.5, bleed="edge"), square=Placement("away-y", 0.5, bleed="edge"),
-                 landscape=Placement("away-x", 0.58, bleed="edge"))
+                 landscape=Placement("away-x", 0.62, bleed="edge"))
 _FRAME = Layouts(portrait=Placement("bottom", 0.42, min_share=0.24),
-                 square=Placement("bottom", 0.46, min_share=0.28), landscape=Placement("right", 0.58))
+                 square=Placement("bottom", 0.46, min_share=0.28), landscape=Placement("right", 0.62))
 _FLAG = Layouts(portrait=Placement("away-y", 0.48, bleed="across"),
-                square=Placement("away-y", 0.5, bleed="across"), landscape=Placement("away-x", 0.58, bleed="edge"))
+                square=Placement("away-y", 0.5, bleed="across"), landscape=Placement("away-x", 0.62, bleed="edge"))
 
 AMNESTY_RED = (218, 41, 28)
 FLAG_RED = (190, 30, 45)  # a deep red of the historical white-red-white flag: white text on it reads at 6:1

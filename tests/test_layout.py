@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import LayoutError
@@ -49,6 +49,7 @@ def test_too_long_says_by_how_much():
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(min_size=1, max_size=300), width=st.integers(50, 1200), height=st.integers(20, 1200))
+@example(text="0\u0d3b", width=50, height=67)  # one grapheme wider than the box at the larger sizes
 def test_any_text_either_fits_inside_the_box_or_is_refused(text, width, height):
     try:
         block = fit_text(text, width, height, 10, 60, monospace)
