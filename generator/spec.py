@@ -29,7 +29,7 @@ _HASHTAG = re.compile(r"#\w{1,100}\Z")
 class PostRequest:
     """Everything `make`, a batch row or the web page can ask for, as typed; validated by `plan_posts`."""
 
-    flower: str | None = None
+    flower: str | FlowerChoice | None = None  # a name, grow:SPECIES[:SEED], a photo path, or a resolved upload
     focus: tuple[float, float] | None = None
     message: str | None = None
     template: str | None = None
