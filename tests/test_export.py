@@ -9,7 +9,6 @@ import random
 import pytest
 from PIL import Image
 
-from generator.errors import ExportError
 from generator.export import atomic_write
 from generator.spec import slug
 
