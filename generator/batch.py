@@ -168,6 +168,9 @@ def render_one(post: PlannedPost, folder: Path, force: bool, label: str) -> Post
         return Problem(label, post.row, column, text)
     except OSError as error:
         return Problem(label, post.row, "-", f"{spec.format.name}: could not write the post ({error.strerror or error})")
+    except Exception as error:  # noqa: BLE001 - one odd input must not sink a campaign of hundreds
+        return Problem(label, post.row, "-", f"{spec.format.name}: unexpected {type(error).__name__}: {error}; "
+                                             f"please report it with this row")
     return PostRecord(post.row, post.row_id, spec.format.name, spec.name, written.status,
                       written.files.image.name, written.files.caption.name, written.files.alt.name,
                       written.sha256, written.byte_count, spec.caption, spec.alt_text)

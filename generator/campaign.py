@@ -17,6 +17,7 @@ from generator.errors import SolidarityError, UsageError
 
 COLUMNS = ("id", "flower", "focus", "message", "template", "vars", "lang", "formats", "style", "tags", "hashtags",
            "image_type", "font", "templates", "kit")
+UNKNOWN_COLUMN = "unknown column"
 VAR_PREFIX = "var."  # a column named var.NAME sets the template variable NAME
 LIST_COLUMNS = ("formats", "tags", "hashtags")
 PATH_COLUMNS = ("font", "templates")
@@ -71,13 +72,22 @@ def _csv_rows(path: Path, defaults: Mapping) -> Iterator[tuple[int, dict]]:
     except UnicodeDecodeError:
         raise SolidarityError(f"{path}: not UTF-8 text; in Excel choose 'CSV UTF-8' when saving") from None
     dialect = _sniff_delimiter(text)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect)
-    for number, row in enumerate(reader, start=2):  # row 1 is the header
-        if None in row:
-            raise SolidarityError(f"{path}:{number}: more cells than header columns; check the delimiter and quotes")
-        cleaned = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
-        if any(cleaned.values()):
-            yield number, {**defaults, **{k: v for k, v in cleaned.items() if v != ""}}
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect, strict=True)
+    try:
+        for number, row in enumerate(reader, start=2):  # row 1 is the header
+            if None in row:
+                raise SolidarityError(f"{path}:{number}: more cells than header columns; check the delimiter and quotes")
+            cleaned = {_column_name(key): (value or "").strip() for key, value in row.items() if key is not None}
+            if any(cleaned.values()):
+                yield number, {**defaults, **{k: v for k, v in cleaned.items() if v != ""}}
+    except csv.Error as exc:
+        raise SolidarityError(f"{path}:{reader.line_num}: {exc}; check the quotes") from None
+
+
+def _column_name(header: str) -> str:
+    """Headers as typed in a spreadsheet: 'Message ' means message; var.NAME keeps its NAME's case."""
+    name = header.strip()
+    return name if name.lower().startswith(VAR_PREFIX) else name.lower()
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -117,6 +127,8 @@ def _document_rows(path: Path, document) -> Iterator[tuple[int | str, dict]]:
         raise SolidarityError(f"{path}: 'defaults' must be a mapping of column to value")
     rows = document["rows"]
     if isinstance(rows, str):
+        if not (path.parent / rows).is_file():
+            raise SolidarityError(f"{path}: rows: {rows} is not a CSV file beside the campaign file")
         yield from _csv_rows((path.parent / rows), defaults)
         return
     if not isinstance(rows, list):
@@ -135,9 +147,10 @@ def plan_campaign(path: Path, overrides: Mapping | None = None) -> Plan:
 
     plan = Plan()
     label = str(path)
+    reported_columns: set[str] = set()
     for number, raw in read_rows(path):
         plan.rows += 1
-        row = {**raw, **(overrides or {})}
+        row = {key: value for key, value in {**raw, **(overrides or {})}.items() if value is not None}
         problems, specs = _validate_row(label, number, row, path.parent)
         for spec in specs:
             try:
@@ -145,12 +158,24 @@ def plan_campaign(path: Path, overrides: Mapping | None = None) -> Plan:
             except SolidarityError as error:
                 problems.append(Problem(label, number, "message", str(error)))
         if problems:
-            plan.problems.extend(problems)
+            plan.problems.extend(problem for problem in problems if _first_time(problem, reported_columns))
             plan.bad_rows.add(number)
             continue
         row_id = str(row.get("id", "") or number)
         plan.posts.extend(PlannedPost(number, row_id, spec) for spec in specs)
+    if plan.rows == 0:
+        raise SolidarityError(f"{path}: no rows to make posts from")
     return plan
+
+
+def _first_time(problem: Problem, reported_columns: set[str]) -> bool:
+    """An unknown column is said once, at the first row that has it, not again for every row."""
+    if not problem.message.startswith(UNKNOWN_COLUMN):
+        return True
+    if problem.column in reported_columns:
+        return False
+    reported_columns.add(problem.column)
+    return True
 
 
 def _validate_row(label: str, number, row: dict, base: Path) -> tuple[list[Problem], list]:
@@ -159,7 +184,7 @@ def _validate_row(label: str, number, row: dict, base: Path) -> tuple[list[Probl
     problems: list[Problem] = []
     unknown = [key for key in row if key not in COLUMNS and not str(key).startswith(VAR_PREFIX)]
     for key in unknown:
-        problems.append(Problem(label, number, str(key), f"unknown column; use: {', '.join(COLUMNS)} or var.NAME"))
+        problems.append(Problem(label, number, str(key), f"{UNKNOWN_COLUMN}; use: {', '.join(COLUMNS)} or var.NAME"))
     fields = {}
     for column, convert in _CONVERTERS.items():
         if column in row:
@@ -194,6 +219,8 @@ def _validate_row(label: str, number, row: dict, base: Path) -> tuple[list[Probl
 def _text(value) -> str:
     if isinstance(value, (dict, list)):
         raise UsageError("expected text, not a list or mapping")
+    if isinstance(value, bool):
+        raise UsageError(f"expected text, not {str(value).lower()}")
     return str(value)
 
 

@@ -156,12 +156,7 @@ def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Pl
     """Pure geometry: where the panel, message, rule and tags go for this format, style and focal point."""
     room = _room(spec, style)
     message_chain, _ = _chains(spec)
-    try:
-        message = fit_text(spec.message, room.text_width, room.message_height, room.min_size, room.max_size,
-                           message_chain.measure, hyphenator(spec.language))
-    except LayoutError as error:
-        raise LayoutError(f"{spec.format.name}: {error}") from None
-    over_top, over_bottom = _overshoot(message_chain, message)
+    message, over_top, over_bottom = _fit_with_ink(spec, room, message_chain)
     message_height = message.height + over_top + over_bottom
     content = message_height + 2 * room.gap + room.rule_height + room.tag_height
     panel_height = min(room.max_panel_height, max(room.min_panel_height, content + 2 * room.padding))
@@ -183,6 +178,32 @@ def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Pl
         full_window = _window(room.safe, smallest, edge)
     return _Plan(panel, surface, message_box, tag_box, message, room.tag_lines, room.tag_size, rule, edge,
                  top + over_top + round(message.size * ASCENT), window, full_window)
+
+
+def _fit_with_ink(spec: PostSpec, room: _Room, chain: fonts.FontChain) -> tuple[TextBlock, int, int]:
+    """The message fitted so that its ink, marks stacked above or below the lines included, stays in the room:
+    if the ink overshoots, the text is fitted again into the room less the overshoot."""
+    height = room.message_height
+    best = None
+    for _ in range(3):
+        try:
+            message = fit_text(spec.message, room.text_width, height, room.min_size, room.max_size, chain.measure,
+                               hyphenator(spec.language))
+        except LayoutError as error:
+            if best is None:
+                raise LayoutError(f"{spec.format.name}: {error}") from None
+            break
+        over_top, over_bottom = _overshoot(chain, message)
+        excess = message.height + over_top + over_bottom - room.message_height
+        if excess <= 0:
+            return message, over_top, over_bottom
+        best = (message, over_top, over_bottom, excess)
+        height -= excess
+    message, over_top, over_bottom, excess = best
+    if excess <= room.padding // 2:  # a few pixels of ink may reach into the panel's padding
+        return message, over_top, over_bottom
+    raise LayoutError(f"{spec.format.name}: the message's stacked accents or marks make it {excess} px too tall "
+                      f"to fit; remove some of them or shorten the message")
 
 
 def _overshoot(chain: fonts.FontChain, message: TextBlock) -> tuple[int, int]:

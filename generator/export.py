@@ -48,7 +48,7 @@ class WrittenPost:
             "width": self.spec.format.width, "height": self.spec.format.height,
             "image": str(self.files.image), "caption_file": str(self.files.caption), "alt_file": str(self.files.alt),
             "bytes": self.byte_count, "sha256": self.sha256, "language": self.spec.language,
-            "flower": self.spec.flower.name, "message": self.spec.message,
+            "flower": self.spec.flower.public_name, "message": self.spec.message,
             "caption": self.spec.caption, "alt_text": self.spec.alt_text, "warnings": list(self.spec.warnings),
         }
 
@@ -95,9 +95,12 @@ def image_type_for(path: Path) -> str:
 
 
 def save_picture(image, path: Path, image_type: str) -> None:
-    """A standalone picture (not a post): no metadata, written atomically."""
-    check_folder(path.parent)
-    atomic_write(path, _encode_once(image, image_type, 92 if image_type != "png" else None))
+    """A standalone picture (not a post): no metadata, written atomically, its folder made if need be."""
+    prepare_folder(path.parent)
+    try:
+        atomic_write(path, _encode_once(image, image_type, 92 if image_type != "png" else None))
+    except OSError as exc:
+        raise ExportError(f"--out {path}: cannot write the picture ({exc.strerror or exc})") from None
 
 
 def existing_post(spec: PostSpec, folder: Path) -> WrittenPost | None:
@@ -112,9 +115,12 @@ def existing_post(spec: PostSpec, folder: Path) -> WrittenPost | None:
 def write_post(spec: PostSpec, image_bytes: bytes, folder: Path) -> WrittenPost:
     """Write the sidecars, then the image last: an image on disk means its post is complete."""
     files = PostFiles.for_spec(spec, folder)
-    atomic_write(files.caption, (spec.caption + "\n").encode("utf-8"))
-    atomic_write(files.alt, (spec.alt_text + "\n").encode("utf-8"))
-    atomic_write(files.image, image_bytes)
+    try:
+        atomic_write(files.caption, (spec.caption + "\n").encode("utf-8"))
+        atomic_write(files.alt, (spec.alt_text + "\n").encode("utf-8"))
+        atomic_write(files.image, image_bytes)
+    except OSError as exc:
+        raise ExportError(f"--out {folder}: cannot write {files.image.name} ({exc.strerror or exc})") from None
     return WrittenPost(spec, files, "written", len(image_bytes), hashlib.sha256(image_bytes).hexdigest())
 
 

@@ -68,11 +68,23 @@ def emoji_face() -> Face | None:
 def user_face(path: str | Path, weight: int = MESSAGE_WEIGHT) -> Face:
     """A font file the user asked for with --font, checked now rather than mid-render."""
     path = Path(path)
+    face = Face(path, weight)
     try:
         ImageFont.truetype(str(path), 20)
-    except OSError:
-        raise UsageError(f"--font {path}: not a TrueType/OpenType font file that can be opened") from None
-    return Face(path, weight)
+        coverage(face)
+    except Exception:  # Pillow and fontTools each fail in their own ways on a file that is not a usable font
+        raise UsageError(f"--font {path}: not a TrueType/OpenType font file that can be opened; "
+                         f"use a .ttf or .otf file") from None
+    return face
+
+
+@cache
+def file_digest(path: Path) -> str:
+    """The sha256 of a font file: posts are named by what the font is, not where it lies."""
+    import hashlib
+
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 @lru_cache(maxsize=256)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ DEFAULT_TEMPLATE = "thank-you"
 DEFAULT_TAGS = ("@amnesty",)
 DEFAULT_HASHTAGS = ("#StandWithBelarus",)
 MAX_MESSAGE_CHARS = 2000
+MAX_TEMPLATE_BYTES = 100_000
 _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -178,6 +180,10 @@ def template_from_file(path: Path, language: str) -> MessageTemplate:
     from generator import sandbox
 
     try:
+        if not path.exists():
+            raise FileNotFoundError(path)
+        if not path.is_file() or path.stat().st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"template {path}: not a text file of at most {MAX_TEMPLATE_BYTES // 1000} kB")
         source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"template {path}: no such file") from None
@@ -207,8 +213,16 @@ def literal_message(text: str) -> str:
     if not tidy:
         raise UsageError("--message is empty; write a few words of solidarity")
     if len(tidy) > MAX_MESSAGE_CHARS:
-        raise UsageError(f"--message has {len(tidy)} characters; a post holds far fewer")
+        raise LayoutError(f"--message has {len(tidy):,} characters, {len(tidy) - MAX_MESSAGE_CHARS:,} over the "
+                          f"{MAX_MESSAGE_CHARS:,} any post can hold; shorten it")
     return tidy
+
+
+def refuse_control_characters(text: str, what: str) -> None:
+    """Control characters (escape codes, NUL...) would be drawn as boxes and replayed by a terminal."""
+    for char in text:
+        if char != "\n" and unicodedata.category(char) == "Cc":
+            raise UsageError(f"{what} contains the control character U+{ord(char):04X}; remove it")
 
 
 # --- caption and alt text ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ of executed template lines (nested loops), and a cap on the characters produced.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from functools import cache, lru_cache
@@ -28,7 +29,7 @@ def environment():
     from jinja2.sandbox import SandboxedEnvironment
 
     class BoundedSandbox(SandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**"})
+        intercepted_binops = frozenset({"*", "**", "%"})
 
         def call(self, __context, __obj, *args, **kwargs):
             _check_arguments(args, kwargs)
@@ -39,6 +40,8 @@ def environment():
                 raise TemplateLimitExceeded("an exponent too large")
             if operator == "*" and _product_too_large(left, right):
                 raise TemplateLimitExceeded("a repetition too large")
+            if operator == "%" and isinstance(left, str):
+                _check_format_string(left)
             return super().call_binop(context, operator, left, right)
 
     sandbox = BoundedSandbox(undefined=StrictUndefined, autoescape=False, optimized=False)
@@ -70,6 +73,7 @@ def _compiled(source: str):
 def _bounded(function):
     def bounded(*args, **kwargs):
         _check_arguments(args, kwargs)
+        _check_growth(args, kwargs)
         return function(*args, **kwargs)
 
     for attribute in ("jinja_pass_arg",):  # keep Jinja's context/environment passing markers
@@ -87,6 +91,23 @@ def _check_arguments(args, kwargs) -> None:
     for value in (*args, *kwargs.values()):
         if _is_large_number(value, MAX_INTEGER_ARGUMENT):
             raise TemplateLimitExceeded(f"a number argument over {MAX_INTEGER_ARGUMENT:,}")
+
+
+def _check_growth(args, kwargs) -> None:
+    """Filters that can multiply text (format widths, replace on every gap) are checked before they run."""
+    strings = [value for value in (*args, *kwargs.values()) if isinstance(value, str)]
+    for text in strings:
+        _check_format_string(text)
+    if len(strings) >= 2 and (len(strings[0]) + 1) * max(map(len, strings[1:])) > MAX_OUTPUT_CHARS * 10:
+        raise TemplateLimitExceeded("a text operation too large")  # e.g. replace() on every gap of a long text
+
+
+def _check_format_string(text: str) -> None:
+    if _WIDE_FIELD.search(text):
+        raise TemplateLimitExceeded("a format width too large")
+
+
+_WIDE_FIELD = re.compile(r"[%{][^%{}]*?\d{5,}")
 
 
 def _is_large_number(value, limit: int) -> bool:
@@ -126,4 +147,14 @@ class _line_budget:
             self.count += 1
             if self.count > self.limit:
                 raise TemplateLimitExceeded(f"more than {self.limit:,} steps (a loop that runs away?)")
+            _check_values(frame.f_locals.values())
         return self._on_line
+
+
+def _check_values(values) -> None:
+    """Text built up in variables (doubling a namespace attribute, say) is stopped long before memory runs out."""
+    for value in values:
+        attributes = getattr(value, "_Namespace__attrs", None)
+        for item in (value, *(attributes.values() if isinstance(attributes, dict) else ())):
+            if isinstance(item, (str, list, tuple)) and len(item) > MAX_OUTPUT_CHARS * 10:
+                raise TemplateLimitExceeded("a value far larger than any message")

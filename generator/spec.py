@@ -79,7 +79,8 @@ class PostSpec:
             "message": self.message, "language": self.language, "format": self.format.name,
             "style": self.style, "tags": self.tags, "image_type": self.image_type,
             "caption": self.caption, "alt": self.alt_text,
-            "font": [str(self.font.path), self.font.weight] if self.font else None, "debug": self.debug,
+            "font": [fonts.file_digest(self.font.path), self.font.weight] if self.font else None,
+            "debug": self.debug,
         }
         if self.palette:  # only when set, so posts without a kit keep their names
             fields["palette"] = self.palette.as_json()
@@ -89,7 +90,7 @@ class PostSpec:
 
     @property
     def name(self) -> str:
-        parts = (slug(self.flower.name, "flower"), slug(self.message_id, "message"), slug(self.language, "xx"),
+        parts = (slug(self.flower.public_name, "flower"), slug(self.message_id, "message"), slug(self.language, "xx"),
                  self.format.name, *((self.style,) if self.style != DEFAULT_STYLE else ()),
                  *(("debug",) if self.debug else ()), self.fingerprint()[:10])
         return "-".join(parts)
@@ -114,6 +115,7 @@ def plan_posts(request: PostRequest) -> list[PostSpec]:
     formats = resolve_formats(request.formats)
     flower = resolve_flower(request.flower, request.focus)
     message, message_id = _message(request, catalogue)
+    messages.refuse_control_characters(message, "the message")
     tags = messages.tag_line(_normalised(request.tags, "@", _TAG, messages.DEFAULT_TAGS, "--tag"),
                              _normalised(request.hashtags, "#", _HASHTAG, messages.DEFAULT_HASHTAGS, "--hashtag"))
     font = user_face(request.font) if request.font else None

@@ -74,4 +74,14 @@ def test_a_photo_named_like_a_path_cannot_escape_the_output_folder(run, tmp_path
     assert result.exit_code == 0, result.output
     written = list((tmp_path / "output").iterdir())
     assert len(written) == 3 and all(p.parent == tmp_path / "output" for p in written)
-    assert all(p.name.startswith("hidden-name-rm-rf-") for p in written)
+    assert all(p.name.startswith("photo-thank-you-") for p in written)  # never the photo's own file name
+
+
+def test_a_photos_file_name_never_reaches_the_outputs(run, tmp_path, photo):
+    telling = tmp_path / "IMG_20240101_Minsk_Akrestsina.jpg"
+    telling.write_bytes(photo.read_bytes())
+    result = run("make", "-f", str(telling), "--json")
+    assert result.exit_code == 0, result.output
+    assert "Minsk" not in result.stdout and "IMG_2024" not in result.stdout
+    for path in (tmp_path / "output").iterdir():
+        assert "Minsk" not in path.name and b"Minsk" not in path.read_bytes()

@@ -97,3 +97,24 @@ def test_a_missing_catalogue_folder(run, tmp_path):
     result = run("make", "--templates", "nowhere")
     assert result.exit_code == 2
     assert result.stderr == f"Error: --templates {tmp_path / 'nowhere'}: no such folder\n"
+
+
+MEMORY_PAYLOADS = [
+    "{% set ns = namespace(x='ab') %}{% for i in range(40) %}{% set ns.x = ns.x ~ ns.x %}{% endfor %}{{ ns.x|length }}",
+    "{{ ('a' * 9999)|replace('', 'b' * 9999) }}",
+    "{{ '%999999999d'|format(1) }}",
+    "{{ '%999999999d' % 1 }}",
+    "{{ '{:999999999}'.format(1) }}",
+]
+
+
+@pytest.mark.parametrize("payload", MEMORY_PAYLOADS)
+def test_templates_that_would_exhaust_memory_stop_early(payload):
+    with pytest.raises(TemplateError) as error:
+        render_sandboxed(payload, {}, "big.j2")
+    assert str(error.value).startswith("template big.j2: ")
+
+
+def test_filters_on_a_long_message_still_work():
+    message = "Дзякуй " * 280  # close to the longest message a post takes
+    assert render_sandboxed("{{ m|upper|replace('Д', 'д') }}", {"m": message}, "ok.j2").startswith("дЗЯКУЙ")

@@ -458,3 +458,19 @@ def test_a_busy_port_is_one_clear_line():
         assert str(error.value).startswith(f"--port {port}: the port is already in use")
     finally:
         busy.close()
+
+
+def test_a_template_path_cannot_read_the_servers_files(client, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-TOKEN")
+    for template in (str(secret), "../secret.txt", "x.j2", "/etc/hostname"):
+        response = client.post("/api/post", data={"template": template, "format": "x"})
+        assert response.status_code == 400, template
+        assert "SECRET" not in response.get_data(as_text=True)
+        assert response.get_json()["error"].endswith("choose a message from the list")
+
+
+def test_only_loopback_host_names_are_answered(client):
+    response = client.get("/api/options", headers={"Host": "evil.example:8000"})
+    assert response.status_code == 403
+    assert client.get("/api/options", headers={"Host": "127.0.0.1:8000"}).status_code == 200

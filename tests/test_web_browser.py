@@ -119,7 +119,7 @@ def test_make_a_post_from_an_uploaded_photo(page, tmp_path):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download for Instagram, square").click()
     download = download_info.value
-    assert re.fullmatch(r"garden-message-en-instagram-square-[0-9a-f]{10}\.jpg", download.suggested_filename)
+    assert re.fullmatch(r"photo-message-en-instagram-square-[0-9a-f]{10}\.jpg", download.suggested_filename)
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     data = saved.read_bytes()

@@ -51,6 +51,12 @@ class FlowerChoice:
     data: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
+    def public_name(self) -> str:
+        """The name that may appear in output files: never a photo's own file name (it can say where and
+        when it was taken, which matters to people at risk)."""
+        return "photo" if self.kind == "photo" else self.name
+
+    @property
     def picture_kind(self) -> str:
         return "photo" if self.kind == "photo" else "grown"
 
@@ -92,6 +98,8 @@ def _grown(text: str, focus: Focus | None) -> FlowerChoice:
     if species not in SPECIES:
         raise UsageError(f"unknown flower species '{species}' in '{text}'; choose one of: {', '.join(SPECIES)}")
     try:
+        if seed_text and not (seed_text.isascii() and seed_text.isdigit()):
+            raise ValueError(seed_text)
         seed = int(seed_text) if seed_text else 0
     except ValueError:
         raise UsageError(f"'{text}': the seed after the species must be a whole number, like grow:{species}:42") from None
@@ -107,8 +115,12 @@ def _photo(path: Path, focus: Focus | None) -> FlowerChoice:
         raise PhotoError(f"photo {path}: no such file; check the path (or see `solidarity flowers list`)")
     if path.is_dir():
         raise PhotoError(f"photo {path}: is a folder, not an image file")
+    from generator.flowers.photo import check_photo_file
+
+    check_photo_file(path)  # a pipe, a device or a huge file is refused before it is read
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as stream:
+            digest = hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError as exc:
         raise PhotoError(f"photo {path}: cannot be read ({exc.strerror or exc})") from None
     return FlowerChoice("photo", path.stem, digest, path=path, focus=focus)

@@ -30,6 +30,9 @@ scale, so a 108-megapixel phone photo still works for a post. Pillow itself refu
 twice its own `Image.MAX_IMAGE_PIXELS` (about 179 megapixels) before we can look at it.
 """
 
+MAX_ASPECT = 20
+"""A picture longer than this many times its width is a sliver with no flower to crop: refused."""
+
 MAX_FILE_BYTES = 250_000_000
 """Files larger than this are refused before anything is read: no photo for a post needs more."""
 
@@ -59,7 +62,8 @@ _IMAGE_SUFFIXES = {
 }
 
 # Pillow's plugins signal a broken file with any of these, depending on where the damage is.
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError, struct.error)
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError, struct.error,
+                  ArithmeticError)
 
 # Modes whose colour channels ImageCms and the rest of the pipeline do not take as they are.
 _COLOUR_MODES = {"1": "L", "P": "RGB", "RGBX": "RGB", "YCbCr": "RGB", "HSV": "RGB"}
@@ -76,6 +80,11 @@ _ORIENTATION_FIXES = {
     8: Image.Transpose.ROTATE_90,
 }
 _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
+
+
+def check_photo_file(path: Path) -> None:
+    """Refuse, before anything reads it, a path that is not a regular file of a sensible size."""
+    _check_path(Path(path), _printable(str(path)))
 
 
 def open_photo(path: Path, target: tuple[int, int] | None = None) -> Image.Image:
@@ -151,6 +160,7 @@ def _decode(file: IO[bytes], label: str, target: tuple[int, int] | None) -> Imag
             with Image.open(file, formats=_readable_formats()) as image:
                 _decode_reduced(image, target)
                 _refuse_bomb(image, label)
+                _refuse_sliver(image, label)
                 image.load()
                 return _normalise(image)
     except Image.DecompressionBombError:
@@ -192,6 +202,13 @@ def _decode_reduced(image: Image.Image, target: tuple[int, int] | None) -> None:
         # draft() works in the file's stored orientation, before it is turned upright.
         width, height = height, width
     image.draft("RGB", (max(1, width), max(1, height)))
+
+
+def _refuse_sliver(image: Image.Image, label: str) -> None:
+    width, height = image.size
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise _problem(label, f"the picture is a {width}x{height} sliver",
+                       f"choose a photo no more than {MAX_ASPECT} times as long as it is wide")
 
 
 def _refuse_bomb(image: Image.Image, label: str) -> None:
@@ -251,7 +268,7 @@ def _to_eight_bit(image: Image.Image) -> Image.Image:
         return image.convert("L")
     if low >= 0 and high <= 65535:
         return image.point(lambda value: value / 257).convert("L")
-    scale = 255 / (high - low)
+    scale = 255 / (high - low) if high > low else 0.0  # a flat picture of one odd value becomes black
     return image.point(lambda value: (value - low) * scale).convert("L")
 
 

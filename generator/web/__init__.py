@@ -17,6 +17,7 @@ import base64
 import functools
 import io
 import ipaddress
+import re
 import socket
 import sys
 import threading
@@ -72,9 +73,11 @@ class SolidarityApp(Flask):
         self.logger.error(f"internal error in {request.method} {request.path}: {name}\n{frames}")
 
 
-def create_app(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Flask:
-    """The web app; `max_upload_bytes` caps a whole request (the photo and the form)."""
+def create_app(max_upload_bytes: int = MAX_UPLOAD_BYTES, host: str = DEFAULT_HOST) -> Flask:
+    """The web app; `max_upload_bytes` caps a whole request (the photo and the form). Only requests addressed
+    to loopback or to `host` are answered, so a web page cannot reach it through a rebound DNS name."""
     app = SolidarityApp(__name__, static_folder="static", template_folder="templates")
+    allowed_hosts = {"localhost", "127.0.0.1", "::1", host.strip("[]").lower()}
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -126,6 +129,8 @@ def create_app(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Flask:
 
     @app.before_request
     def refuse_other_websites():
+        if urlsplit(f"//{request.host}").hostname not in allowed_hosts:
+            return _error(403, "this page answers only at the address solidarity serve printed")
         # Any web page the supporter visits could post a form to 127.0.0.1; only this page may.
         if request.method != "POST":
             return None
@@ -202,7 +207,7 @@ def request_from_form(form: MultiDict, files: MultiDict, several_formats: bool):
     return PostRequest(
         flower=_flower(form, files.get("photo")),
         message=_message(form),
-        template=_text(form, "template"),
+        template=_catalogue_template(form),
         language=_text(form, "lang") or "en",
         formats=formats,
         style=_text(form, "style") or "card",
@@ -210,6 +215,14 @@ def request_from_form(form: MultiDict, files: MultiDict, several_formats: bool):
         hashtags=_words(form.get("hashtags", "")),
         image_type=_text(form, "image_type") or "jpeg",
     )
+
+
+def _catalogue_template(form: MultiDict) -> str | None:
+    # Over the web, a template is a catalogue id: a path would turn the server's files into a message.
+    template = _text(form, "template")
+    if template and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", template):
+        raise UsageError(f"template '{template}': choose a message from the list")
+    return template
 
 
 def _flower(form: MultiDict, photo: FileStorage | None):
@@ -386,7 +399,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool
 
     from werkzeug.serving import make_server
 
-    app = create_app()
+    app = create_app(host=host)
     listening = _listen(host, port)
     try:
         server = make_server(host, port, app, threaded=True, fd=listening.fileno())
