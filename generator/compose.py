@@ -390,10 +390,20 @@ _PAINTERS = {"panel": _paint_panel, "band": _paint_band, "scrim": _paint_scrim, 
              "flag": _paint_flag}
 
 
-@lru_cache(maxsize=8)
 def _frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
-    """The whole picture blurred like frosted glass, once per flower, size and blur (a batch reuses it)."""
-    image = background(flower, size).image
+    """The whole picture blurred like frosted glass, once per flower, size and blur (a batch reuses it);
+    an uploaded photo's is not kept (see flowers.background)."""
+    if flower.data is not None:
+        return _blurred(background(flower, size).image, blur)
+    return _cached_frosted(flower, size, blur)
+
+
+@lru_cache(maxsize=8)
+def _cached_frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
+    return _blurred(background(flower, size).image, blur)
+
+
+def _blurred(image: Image.Image, blur: float) -> Image.Image:
     radius = blur * image.width
     factor = max(1, min(4, int(radius // 4)))  # a wide blur keeps no fine detail: blur a reduced copy
     small = image.reduce(factor) if factor > 1 else image

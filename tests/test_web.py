@@ -474,3 +474,15 @@ def test_only_loopback_host_names_are_answered(client):
     response = client.get("/api/options", headers={"Host": "evil.example:8000"})
     assert response.status_code == 403
     assert client.get("/api/options", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_the_server_keeps_at_most_two_uploaded_photos_in_memory(client):
+    from generator.flowers import _upload_background
+
+    for shade in range(4):
+        picture = io.BytesIO()
+        Image.new("RGB", (300, 300), (shade * 60, 120, 80)).save(picture, "PNG")
+        response = client.post("/api/preview", data={"photo": (io.BytesIO(picture.getvalue()), f"p{shade}.png")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 200
+    assert _upload_background.cache_info().currsize <= 2

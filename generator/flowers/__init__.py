@@ -131,9 +131,26 @@ def _bundled_digest(name: str) -> str:
     return hashlib.sha256(bundled()[name].path.read_bytes()).hexdigest()
 
 
-@lru_cache(maxsize=32)
 def background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
-    """The flower filling exactly `size`, its focal point kept in frame; cached per flower and size."""
+    """The flower filling exactly `size`, its focal point kept in frame; cached per flower and size.
+    An uploaded photo gets a cache of its own, two deep, so the web page keeps no more than the photos
+    being worked on in memory."""
+    if choice.data is not None:
+        return _upload_background(choice, size)
+    return _cached_background(choice, size)
+
+
+@lru_cache(maxsize=2)
+def _upload_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
+    return _compose_background(choice, size)
+
+
+@lru_cache(maxsize=32)
+def _cached_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
+    return _compose_background(choice, size)
+
+
+def _compose_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     from generator.flowers.crop import (cover_crop, focus_after_crop, needs_split, split_composition,
                                         thirds_anchor)
 
