@@ -78,14 +78,6 @@ def user_face(path: str | Path, weight: int = MESSAGE_WEIGHT) -> Face:
     return face
 
 
-@cache
-def file_digest(path: Path) -> str:
-    """The sha256 of a font file: posts are named by what the font is, not where it lies."""
-    import hashlib
-
-    with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
 
 @lru_cache(maxsize=256)
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:

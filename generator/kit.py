@@ -24,12 +24,13 @@ refused with one line naming the key.
 
 from __future__ import annotations
 
-import hashlib
+
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.digests import file_sha256
 from generator.errors import UsageError
 from generator.styles import Palette, parse_colour
 
@@ -229,7 +230,7 @@ class _Reader:
         if isinstance(width, bool) or not isinstance(width, (int, float)) or not low <= width <= high:
             raise self.fail("logo.width", f"{_shown(width)} must be a number from {low} to {high} "
                                           f"(a fraction of the canvas width), like 0.18")
-        return Logo(path, hashlib.sha256(path.read_bytes()).hexdigest(), position, float(width))
+        return Logo(path, file_sha256(path), position, float(width))
 
 
 def _shown(value) -> str:

@@ -6,11 +6,13 @@ import hashlib
 import json
 import re
 import unicodedata
+from functools import cached_property
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from generator import __version__, fonts, messages
+from generator.digests import file_sha256
 from generator.errors import UsageError
 from generator.flowers import FlowerChoice, resolve_flower
 from generator.fonts import Face, user_face
@@ -79,7 +81,7 @@ class PostSpec:
             "message": self.message, "language": self.language, "format": self.format.name,
             "style": self.style, "tags": self.tags, "image_type": self.image_type,
             "caption": self.caption, "alt": self.alt_text,
-            "font": [fonts.file_digest(self.font.path), self.font.weight] if self.font else None,
+            "font": [file_sha256(self.font.path), self.font.weight] if self.font else None,
             "debug": self.debug,
         }
         if self.palette:  # only when set, so posts without a kit keep their names
@@ -88,7 +90,7 @@ class PostSpec:
             fields["logo"] = self.logo.as_json()
         return hashlib.sha256(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
-    @property
+    @cached_property  # asked for by every file path and report line; computed once
     def name(self) -> str:
         parts = (slug(self.flower.public_name, "flower"), slug(self.message_id, "message"), slug(self.language, "xx"),
                  self.format.name, *((self.style,) if self.style != DEFAULT_STYLE else ()),

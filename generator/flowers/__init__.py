@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
+
 import json
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
+from generator.digests import file_sha256
 from generator.errors import PhotoError, UsageError
 from generator.resources import data_dir
 
@@ -119,16 +120,14 @@ def _photo(path: Path, focus: Focus | None) -> FlowerChoice:
 
     check_photo_file(path)  # a pipe, a device or a huge file is refused before it is read
     try:
-        with path.open("rb") as stream:
-            digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        digest = file_sha256(path)
     except OSError as exc:
         raise PhotoError(f"photo {path}: cannot be read ({exc.strerror or exc})") from None
     return FlowerChoice("photo", path.stem, digest, path=path, focus=focus)
 
 
-@cache
 def _bundled_digest(name: str) -> str:
-    return hashlib.sha256(bundled()[name].path.read_bytes()).hexdigest()
+    return file_sha256(bundled()[name].path)
 
 
 def background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
