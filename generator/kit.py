@@ -174,7 +174,7 @@ class _Reader:
         return name
 
     def tags(self, key: str, value, sigil: str, example: str) -> tuple[str, ...] | None:
-        from generator.spec import _HASHTAG, _TAG
+        from generator.messages import HASHTAG_PATTERN, TAG_PATTERN
 
         if value is None:
             return None
@@ -182,7 +182,7 @@ class _Reader:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise self.fail(key, f"{_shown(value)} is not a list of text; write it like {key} = [\"{example}\"]")
-        pattern = _TAG if sigil == "@" else _HASHTAG
+        pattern = TAG_PATTERN if sigil == "@" else HASHTAG_PATTERN
         tags = []
         for item in value:
             tag = item.strip() if item.strip().startswith(sigil) else sigil + item.strip()

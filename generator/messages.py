@@ -19,6 +19,9 @@ DEFAULT_LANGUAGE = "en"
 DEFAULT_TEMPLATE = "thank-you"
 DEFAULT_TAGS = ("@amnesty",)
 DEFAULT_HASHTAGS = ("#StandWithBelarus",)
+# What a tag and a hashtag may be: the platforms' own rules for handles and topic tags.
+TAG_PATTERN = re.compile(r"@[A-Za-z0-9_.]{1,30}\Z")
+HASHTAG_PATTERN = re.compile(r"#\w{1,100}\Z")
 MAX_MESSAGE_CHARS = 2000
 MAX_TEMPLATE_BYTES = 100_000
 _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from generator.kit import Logo
 
 IMAGE_TYPES = {"jpeg": "jpg", "png": "png", "webp": "webp"}
-_TAG = re.compile(r"@[A-Za-z0-9_.]{1,30}\Z")
-_HASHTAG = re.compile(r"#\w{1,100}\Z")
 
 
 @dataclass(frozen=True)
@@ -118,8 +116,8 @@ def plan_posts(request: PostRequest) -> list[PostSpec]:
     flower = resolve_flower(request.flower, request.focus)
     message, message_id = _message(request, catalogue)
     messages.refuse_control_characters(message, "the message")
-    tags = messages.tag_line(_normalised(request.tags, "@", _TAG, messages.DEFAULT_TAGS, "--tag"),
-                             _normalised(request.hashtags, "#", _HASHTAG, messages.DEFAULT_HASHTAGS, "--hashtag"))
+    tags = messages.tag_line(_normalised(request.tags, "@", messages.TAG_PATTERN, messages.DEFAULT_TAGS, "--tag"),
+                             _normalised(request.hashtags, "#", messages.HASHTAG_PATTERN, messages.DEFAULT_HASHTAGS, "--hashtag"))
     font = user_face(request.font) if request.font else None
     _check_drawable(message, tags, font)
     caption = messages.caption(language, message, tags)
