@@ -84,8 +84,10 @@ def create_app(max_upload_bytes: int = MAX_UPLOAD_BYTES, host: str = DEFAULT_HOS
 
     @app.get("/")
     def index():
+        from generator.flowers.photo import SUPPORTED_FORMATS
+
         return render_template("index.html", max_upload_bytes=max_upload_bytes,
-                               max_upload_text=_size_text(max_upload_bytes))
+                               max_upload_text=_size_text(max_upload_bytes), photo_types=SUPPORTED_FORMATS)
 
     @app.get("/api/options")
     def options():
