@@ -40,6 +40,7 @@ DEFAULT_PORT = 8000
 
 FORMAT_LABELS = {
     "instagram-square": "Instagram, square", "instagram-portrait": "Instagram, portrait",
+    "instagram-3x4": "Instagram, 3:4 (profile grid)",
     "instagram-story": "Instagram story", "x": "X (Twitter)", "facebook": "Facebook, landscape",
     "facebook-portrait": "Facebook, portrait", "bluesky": "Bluesky, landscape",
     "bluesky-portrait": "Bluesky, portrait", "mastodon": "Mastodon", "threads": "Threads", "linkedin": "LinkedIn",
