@@ -39,7 +39,7 @@ class Format:
     caption_limit: int | None
     alt_limit: int | None
     max_bytes: int | None = None
-    counting: str = "characters"  # how the platform counts a caption: characters, x-weighted, graphemes
+    counting: str = "characters"  # how the platform counts a caption: a rule in counting.COUNTERS
     alt_counting: str = "characters"  # how it counts alt text
     max_hashtags: int | None = None
     safe_zone: SafeZone = SafeZone()
@@ -96,10 +96,11 @@ FORMATS: dict[str, Format] = {
         # Mastodon defaults (docs.joinmastodon.org; mastodon.social's /api/v2/instance): images up to
         # 16 MB (16,777,216 bytes), posts 500 characters, media descriptions 1,500 characters.
         Format("mastodon", 1600, 900, 500, 1500, max_bytes=16_000_000),
-        # Threads API docs (developers.facebook.com/documentation/threads/posts): posts 500 characters, one
-        # topic tag a post; images up to 8 MB (Meta's media specs, as for Instagram). Its alt_text has no
+        # Threads API docs (developers.facebook.com/documentation/threads/posts): posts 500 characters, an
+        # emoji counting as its UTF-8 bytes, one topic tag a post; images up to 8 MB (Meta's media specs, as for Instagram). Its alt_text has no
         # documented limit: 1,000 characters, as X allows, is kept as a safe cap.
-        Format("threads", 1080, 1350, 500, 1000, max_bytes=8_000_000, max_hashtags=1, notes="one topic tag per post"),
+        Format("threads", 1080, 1350, 500, 1000, max_bytes=8_000_000, counting="threads", max_hashtags=1,
+               notes="one topic tag per post; an emoji counts as its UTF-8 bytes"),
         # LinkedIn: 1200x627 for shared images and posts up to 3,000 characters (LinkedIn Help); images up to
         # 5 MB and under 36,152,320 pixels (as the posting APIs built on LinkedIn's document them).
         Format("linkedin", 1200, 627, 3000, None, max_bytes=5_000_000),
