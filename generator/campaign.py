@@ -58,7 +58,7 @@ class Plan:
 class Row:
     number: int | str  # as a spreadsheet shows it
     values: dict  # our column name -> the cell, with the file's defaults applied
-    refused: bool = False  # a column of this row has a name we cannot use
+    refused: bool = False  # it has something in a column we cannot use
     problems: tuple[Problem, ...] = ()  # what is wrong with its names, said at the first row that has it
 
 
@@ -105,7 +105,7 @@ def _csv_rows(path: Path, label: str, defaults: Mapping, found: CampaignRows) ->
         for number, cells in enumerate(reader, start=2):  # row 1 is the header
             if len(cells) > len(header):
                 raise SolidarityError(f"{path}:{number}: more cells than header columns; check the delimiter and quotes")
-            _table_row(number, header, columns, cells, defaults, found)
+            _table_row(Table(label, 1, header, columns), number, cells, defaults, found)
     except csv.Error as exc:
         raise SolidarityError(f"{path}:{reader.line_num}: {exc}; check the quotes") from None
 
@@ -116,20 +116,51 @@ def _sheet_rows(path: Path, label: str, defaults: Mapping, found: CampaignRows, 
     table = read_sheet(path, sheet)
     columns = _header(label, table.header_row, table.header, found.header_problems)
     for number, cells in table.rows:
-        _table_row(number, table.header, columns, cells, defaults, found)
+        _table_row(Table(label, table.header_row, table.header, columns), number, cells, defaults, found)
 
 
-def _table_row(number: int, header: list[str], columns: list[str | None], cells: list[str], defaults: Mapping,
-               found: CampaignRows) -> None:
+@dataclass(frozen=True)
+class Table:
+    """A CSV's or sheet's header: where it is, the names as written, and ours for each (None: none)."""
+
+    label: str
+    row: int
+    written: list[str]
+    columns: list[str | None]
+
+
+def _table_row(table: Table, number: int, cells: list[str], defaults: Mapping, found: CampaignRows) -> None:
     """One CSV or sheet row: blank rows are skipped, blank cells leave the defaults in place. A row with
     something in a column we cannot use is refused: going ahead would silently drop that cell."""
     cells = [(cell or "").strip() for cell in cells]
     if not any(cells):
         return
-    given = {name: cell for name, cell in zip(columns, cells) if name is not None and cell != ""}
-    refused = any(cell and name is None and str(title or "").strip()
-                  for name, title, cell in zip(columns, header, cells))
-    found.rows.append(Row(number, {**defaults, **given}, refused))
+    given, refused, problems = {}, False, []
+    for index, cell in enumerate(cells):
+        title = str((table.written[index] if index < len(table.written) else "") or "").strip()
+        name = table.columns[index] if index < len(table.columns) else None
+        if not cell:
+            continue
+        if name is not None:
+            given[name] = cell
+        elif title:
+            refused = True  # its header's problem is already said, once
+        else:
+            refused = True
+            problems.append(Problem(table.label, number, _column_letter(index),
+                                    f"this cell has no column name above it; name the column in row {table.row} "
+                                    f"or clear the cell"))
+    found.rows.append(Row(number, {**defaults, **given}, refused, tuple(problems)))
+
+
+def _column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def _header(label: str, where: int | str, written: Iterable[str], problems: list[Problem]) -> list[str | None]:

@@ -44,21 +44,14 @@ def read_sheet(path: Path, name: str | None = None) -> Sheet:
 
 
 def _read(path: Path, sheet) -> Sheet:
-    from openpyxl.utils import get_column_letter
-
     header: tuple[int, list[str]] | None = None
     rows: list[tuple[int, list[str]]] = []
     for number, cells in _text_rows(sheet):
         if header is None:
             if any(cells):
                 header = (number, cells)
-            continue
-        width = max((index + 1 for index, title in enumerate(header[1]) if title.strip()), default=0)
-        stray = next((index for index, cell in enumerate(cells) if index >= width and cell.strip()), None)
-        if stray is not None:
-            raise SolidarityError(f"{path}:{number}:{get_column_letter(stray + 1)}: this cell has no column name "
-                                  f"above it; name the column in row {header[0]} or clear the cell")
-        rows.append((number, cells))
+        else:
+            rows.append((number, cells))
     if header is None:
         raise SolidarityError(f"{path}: the sheet '{sheet.title}' is empty; put a header row and one row per post "
                               f"in it")

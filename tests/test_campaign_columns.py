@@ -109,3 +109,12 @@ def test_yaml_defaults_take_make_s_spellings(tmp_path):
     assert plan.problems == []
     assert [post.spec.format.name for post in plan.posts] == ["x"]
     assert "#FreeMedics" in plan.posts[0].spec.caption
+
+
+def test_a_csv_cell_under_a_blank_header_is_refused_not_dropped(run, tmp_path):
+    write(tmp_path / "c.csv", "message,,format\nThank you,,x\nMerci,oops,x\n")
+    result = run("batch", "c.csv", "--dry-run")
+    assert result.stderr.splitlines() == [
+        "Error: c.csv:3:B: this cell has no column name above it; name the column in row 1 or clear the cell",
+        "batch c.csv: 2 rows, 1 posts planned, 1 rows refused (dry run)",
+    ]

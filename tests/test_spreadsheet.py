@@ -90,11 +90,15 @@ def test_the_same_file_row_column_errors_as_csv(run, tmp_path):
 
 
 def test_a_cell_with_no_column_name_above_it_is_not_dropped(run, tmp_path):
-    workbook(tmp_path / "c.xlsx", {"Posts": [["message"], ["Thank you", "stray"]]})
-    result = run("batch", "c.xlsx")
+    workbook(tmp_path / "c.xlsx", {"Posts": [["message", None, "format"], ["Thank you", None, "x", "stray"],
+                                             ["Merci", "lost?", "x"], ["Danke", None, "x"]]})
+    result = run("batch", "c.xlsx", "--dry-run")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: c.xlsx:2:B: this cell has no column name above it; name the column in row 1 "
-                             "or clear the cell\n")
+    assert result.stderr.splitlines() == [
+        "Error: c.xlsx:2:D: this cell has no column name above it; name the column in row 1 or clear the cell",
+        "Error: c.xlsx:3:B: this cell has no column name above it; name the column in row 1 or clear the cell",
+        "batch c.xlsx: 3 rows, 1 posts planned, 2 rows refused (dry run)",
+    ]
 
 
 def test_yaml_rows_may_name_a_workbook(run, tmp_path):
