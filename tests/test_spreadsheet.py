@@ -180,3 +180,16 @@ def test_a_workbook_saved_by_openpyxl_round_trips_its_formats(tmp_path):
                     {"Posts!A2": "dd.mm.yyyy"})
     sheet = read_sheet(path)
     assert (sheet.header_row, sheet.header, sheet.rows) == (1, ["when", "n"], [(2, ["02.12.2026", "3"])])
+
+
+def test_sheet_picks_the_sheet_of_the_workbook_a_yaml_names(run, tmp_path):
+    workbook(tmp_path / "rows.xlsx", {"Posts": [["message"], ["Thank you"]], "Belarus": [["message"], ["Дзякуй!"]]})
+    (tmp_path / "c.yaml").write_text("rows: rows.xlsx\n", encoding="utf-8")
+    result = run("batch", "c.yaml", "--sheet", "Belarus", "-j", "1", "--json")
+    assert result.exit_code == 0, result.output
+    (post,) = json.loads(result.stdout)["posts"]
+    assert "Дзякуй!" in post["caption"]
+    (tmp_path / "inline.yaml").write_text("rows:\n  - message: hi\n", encoding="utf-8")
+    result = run("batch", "inline.yaml", "--sheet", "Belarus")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --sheet Belarus: inline.yaml has its rows inline, not in an .xlsx workbook\n"
