@@ -259,6 +259,7 @@ def check_limit(kind: str, text: str, limit: int | None, counting_rule: str, for
         return
     size = counting.length(text, counting_rule)
     if size > limit:
-        unit = {"x-weighted": "weighted characters", "graphemes": "characters"}.get(counting_rule, "characters")
+        units = {"x-weighted": "weighted characters", "threads": "characters (an emoji counting its UTF-8 bytes)"}
+        unit = units.get(counting_rule, "characters")
         raise LayoutError(f"{format_name}: the {kind} is {size} {unit}, {size - limit} over the limit of {limit}; "
                           f"shorten the message or drop some tags")

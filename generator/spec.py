@@ -159,7 +159,7 @@ def _check_drawable(message: str, tags: tuple[str, ...], font: Face | None) -> N
 
 def _check_text_limits(fmt: Format, caption: str, alt: str) -> None:
     messages.check_limit("caption", caption, fmt.caption_limit, fmt.counting, fmt.name)
-    messages.check_limit("alt text", alt, fmt.alt_limit, "characters", fmt.name)
+    messages.check_limit("alt text", alt, fmt.alt_limit, fmt.alt_counting, fmt.name)
 
 
 def _warnings(fmt: Format, tags: tuple[str, ...]) -> tuple[str, ...]:

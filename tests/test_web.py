@@ -244,7 +244,7 @@ def test_a_text_file_is_refused_with_a_friendly_line(client):
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert_one_line(error)
-    assert error == "photo notes: the file is not an image; choose a JPEG, PNG, WebP, HEIC, AVIF, TIFF or GIF photo"
+    assert error == "photo notes: the file is not an image; choose a JPEG, PNG, WebP, HEIC, AVIF, TIFF, GIF or BMP photo"
 
 
 def test_a_truncated_jpeg_is_refused_with_a_friendly_line(client):
@@ -486,3 +486,13 @@ def test_the_server_keeps_at_most_two_uploaded_photos_in_memory(client):
                                content_type="multipart/form-data")
         assert response.status_code == 200
     assert _upload_background.cache_info().currsize <= 2
+
+
+def test_a_bmp_photo_is_taken_and_the_page_lists_it(client):
+    buffer = io.BytesIO()
+    flower_photo((1200, 900)).save(buffer, "BMP")
+    response = client.post("/api/preview", **form(photo=(buffer.getvalue(), "paint.bmp"), message="Thank you",
+                                                   format="x"))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert "JPEG, PNG, WebP, HEIC, AVIF, TIFF, GIF or BMP, up to" in page

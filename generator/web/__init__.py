@@ -40,6 +40,7 @@ DEFAULT_PORT = 8000
 
 FORMAT_LABELS = {
     "instagram-square": "Instagram, square", "instagram-portrait": "Instagram, portrait",
+    "instagram-3x4": "Instagram, 3:4 (profile grid)",
     "instagram-story": "Instagram story", "x": "X (Twitter)", "facebook": "Facebook, landscape",
     "facebook-portrait": "Facebook, portrait", "bluesky": "Bluesky, landscape",
     "bluesky-portrait": "Bluesky, portrait", "mastodon": "Mastodon", "threads": "Threads", "linkedin": "LinkedIn",
@@ -84,8 +85,10 @@ def create_app(max_upload_bytes: int = MAX_UPLOAD_BYTES, host: str = DEFAULT_HOS
 
     @app.get("/")
     def index():
+        from generator.flowers.photo import SUPPORTED_FORMATS
+
         return render_template("index.html", max_upload_bytes=max_upload_bytes,
-                               max_upload_text=_size_text(max_upload_bytes))
+                               max_upload_text=_size_text(max_upload_bytes), photo_types=SUPPORTED_FORMATS)
 
     @app.get("/api/options")
     def options():
