@@ -145,3 +145,28 @@ NURSES = {"be": "медсёстры", "ru": "медсёстры", "uk": "мед�
 @pytest.mark.parametrize("code", sorted(NURSES))
 def test_free_to_heal_names_doctors_and_nurses_in_every_language(code):
     assert NURSES[code] in _text(code, "free-to-heal")
+
+
+def _ink_columns(image) -> list[bool]:
+    grey = image.convert("L")
+    width, height = grey.size
+    pixels = grey.load()
+    return [any(pixels[x, y] < 128 for y in range(height)) for x in range(width)]
+
+
+def test_an_arabic_signature_has_its_space_between_the_dash_and_the_name():
+    from PIL import Image
+
+    from generator.typeset import draw_line
+
+    size = 60
+    chain = fonts.chain_for(fonts.MESSAGE_WEIGHT)
+    image = Image.new("RGB", (900, 120), "white")
+    draw_line(image, chain, "— سارة، القاهرة", size, 20, 90, (0, 0, 0), rtl_paragraph=True)
+    columns = _ink_columns(image)
+    right = max(x for x, ink in enumerate(columns) if ink)
+    dash_start = right
+    while columns[dash_start - 1]:
+        dash_start -= 1  # the dash: the rightmost stroke of ink
+    name_end = max(x for x in range(dash_start - 1) if columns[x])
+    assert dash_start - name_end > 0.15 * size  # a word space, not a dash glued to the name
