@@ -267,7 +267,7 @@ def _without_final_full_stop(message: str) -> str:
 
 
 # A message ending in ! or ? already ends its sentence: no full stop after its closing quote.
-_ENDS_WITH_OWN_MARK = re.compile(r"([!?؟…][\u00a0\u202f]?[»”“\"])\.$")
+_ENDS_WITH_OWN_MARK = re.compile(r"([!?؟][\u00a0\u202f]?[»”“\"])\.$")
 
 
 def _tidy_block(text: str) -> str:

@@ -10,6 +10,8 @@ import re
 from functools import cache
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from generator.describe import Picture
 from generator.flowers import bundled, resolve_flower
@@ -215,3 +217,20 @@ def test_a_campaign_folder_may_change_one_word_of_the_picture(tmp_path):
     shown = Picture("drawing", "rose", "single", ("red",), mood="morning")
     assert alt_text(english, "M", shown).startswith("An illustration of a red rose at dawn. ")
     assert english.flowers["rose"] == "rose"  # the rest of the picture words are the bundled ones
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=400))
+def test_any_message_gives_one_sentence_end_and_no_tags(text):
+    from generator.layout import collapse_spaces
+
+    message = collapse_spaces(text)
+    assume(message)
+    shown = resolve_flower("tulip-white-red-white").picture
+    for code in LANGUAGES:
+        alt = alt_text(languages()[code], message, shown)
+        assert "\n" not in alt and WORDS[code][1].casefold() in alt.casefold()
+        own_mark = re.search(r"[!?؟][\u00a0\u202f]?$", message)
+        assert alt.endswith(".") != bool(own_mark), (code, message, alt)
+        if not message.endswith(".."):
+            assert not re.search(r"\.[\s»”“\"\u00a0]*\.$", alt), (code, message, alt)
