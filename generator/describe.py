@@ -9,9 +9,10 @@ data, never in string concatenation here:
     [picture.colours.white]  gen = "белых"
 
 A placeholder names a table and, after a dot, a form. Forms are looked up for the species' gender first
-(`gen-f`), then as written (`gen`): so colours agree with their noun, and a phrase can differ by gender
-(`single-behind-f`). `{colours}` inside a species form takes the form's own name (a colour in the
-genitive beside a noun in the genitive); a colour list is joined by the language's `and`.
+(`gen-f`), then as written (`gen`), then by the gender alone (`f`): so colours agree with their noun, and
+a phrase can differ by gender (`single-behind-f`). `{colours}` inside a species form takes the form's own
+name (a colour in the genitive beside a noun in the genitive); a colour list is joined by the language's
+`and`. Phrases: photo, single, single-behind (other colours behind the bloom), bouquet, meadow.
 """
 
 from __future__ import annotations
@@ -56,26 +57,36 @@ class _Phrasing:
                  language: str):
         self.picture, self.words, self.species, self.gender, self.language = picture, words, species, gender, language
 
-    def expand(self, text: str, colour_form: str | None = None) -> str:
-        return _PLACEHOLDER.sub(lambda found: self._value(found.group(1), found.group(2) or colour_form), text)
+    def expand(self, text: str, species_form: str | None = None) -> str:
+        """Fill the placeholders; inside a species form (`species_form`), only its colours."""
+        def value(found: re.Match) -> str:
+            name, form = found.group(1), found.group(2)
+            if species_form is not None and name not in ("colours", "behind"):
+                raise TemplateError(f"alt text ({self.language}): a species form may hold only {{colours}}")
+            return self._value(name, form or species_form)
+
+        return _PLACEHOLDER.sub(value, text)
 
     def _value(self, name: str, form: str | None) -> str:
         if name == "species":
             return self.expand(str(_gendered(self.species, form or "one", "", self.language)), form or "one")
         if name in ("colours", "behind"):
-            colours = self.picture.colours if name == "colours" else self.picture.behind
-            return self._colour_list(colours, form)
+            return self._colour_list(self.picture.colours if name == "colours" else self.picture.behind, form)
         if name == "count":
-            numbers = _gendered(_table(self.words, "numbers", self.language), form or "plain", self.gender,
-                                self.language)
-            return str(numbers.get(str(self.picture.count), self.picture.count)) if isinstance(numbers, Mapping) \
-                else str(self.picture.count)
+            return self._count(form or "plain")
         if name == "mood":
             return str(_table(self.words, "moods", self.language).get(self.picture.mood or "", "")).strip()
         if name == "ribbon":
-            return str(_entry(_table(self.words, "ribbons", self.language), self.picture.ribbon or "linen",
-                              self.language))
+            ribbons = _table(self.words, "ribbons", self.language)
+            return str(_entry(ribbons, self.picture.ribbon or "linen", self.language))
         raise TemplateError(f"alt text ({self.language}): unknown placeholder {{{name}}}")
+
+    def _count(self, form: str) -> str:
+        """The bouquet's number as a word in `form` (a case; with its preposition where that varies)."""
+        numbers = _gendered(_table(self.words, "numbers", self.language), form, self.gender, self.language)
+        if not isinstance(numbers, Mapping):
+            raise TemplateError(f"alt text ({self.language}): [picture.numbers] {form} must be a table")
+        return str(numbers.get(str(self.picture.count), self.picture.count))
 
     def _colour_list(self, colours: tuple[str, ...], form: str | None) -> str:
         table = _table(self.words, "colours", self.language)

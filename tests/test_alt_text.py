@@ -234,3 +234,18 @@ def test_any_message_gives_one_sentence_end_and_no_tags(text):
         assert alt.endswith(".") != bool(own_mark), (code, message, alt)
         if not message.endswith(".."):
             assert not re.search(r"\.[\s»”“\"\u00a0]*\.$", alt), (code, message, alt)
+
+
+def test_a_campaign_s_broken_picture_words_get_a_clear_error_not_a_loop(tmp_path):
+    from generator.errors import TemplateError
+
+    (tmp_path / "en.toml").write_text('language = "en"\n[picture.species.rose]\none = "{species} again"\n',
+                                      encoding="utf-8")
+    shown = Picture("drawing", "rose", "single", ("red",), mood="morning")
+    with pytest.raises(TemplateError, match=r"^alt text \(en\): a species form may hold only \{colours\}$"):
+        alt_text(languages(tmp_path)["en"], "M", shown)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "en.toml").write_text('language = "en"\n[picture]\nsingle = "A {nonsense}"\n', encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"^alt text \(en\): unknown placeholder \{nonsense\}$"):
+        alt_text(languages(other)["en"], "M", shown)
