@@ -170,3 +170,15 @@ def test_an_arabic_signature_has_its_space_between_the_dash_and_the_name():
         dash_start -= 1  # the dash: the rightmost stroke of ink
     name_end = max(x for x in range(dash_start - 1) if columns[x])
     assert dash_start - name_end > 0.15 * size  # a word space, not a dash glued to the name
+
+
+def test_the_web_page_keeps_no_break_spaces_in_the_post_caption_and_alt_text():
+    pytest.importorskip("flask")
+    from generator.web import create_app
+
+    message = f"«{NBSP}Merci{NNBSP}!{NBSP}»"
+    response = create_app().test_client().post("/api/post", data={"message": message, "lang": "fr"},
+                                               content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [post] = response.get_json()["posts"]
+    assert post["caption"].startswith(message) and f"«{NBSP}{message}{NBSP}»" in post["alt_text"]
