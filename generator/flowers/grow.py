@@ -152,7 +152,7 @@ _COUNT_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
 class GrownFlower:
     image: Image.Image  # mode "RGB", exactly the requested size
     focus: tuple[float, float]  # centre of the main bloom(s), as fractions (x, y) of width and height
-    description: str  # a short English phrase for alt text
+    description: str  # a short English phrase for listings; alt text in any language comes from `picture()`
 
 
 @dataclass
