@@ -1,7 +1,7 @@
 """Alt text for the people who hear the picture: every language describes it as fully as English does.
 
-The word stems below (a | between forms a stem cannot cover) are written by hand from each language (not read from the catalogue), so a description
-that loses its species, colours, composition or ribbon fails here.
+The word stems below (a | between forms a stem cannot cover) are written by hand from each language, not
+read from the catalogue, so a description that loses its species, colours, composition or ribbon fails here.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ SPECIES_STEMS = {
     "es": {"cornflower": "aciano", "chamomile": "manzanilla", "poppy": "amapola", "tulip": "tulip", "rose": "rosa",
            "carnation": "clavel", "lily-of-the-valley": "lirio", "sunflower": "girasol"},
     "ar": {"cornflower": "القنطريون", "chamomile": "البابونج", "poppy": "شقائق النعمان", "tulip": "التوليب",
-           "rose": "وردة|وردات|الورود", "carnation": "القرنفل", "lily-of-the-valley": "زنبق الوادي", "sunflower": "دوار الشمس"},
+           "rose": "وردة|وردات|الورود", "carnation": "القرنفل", "lily-of-the-valley": "زنبق الوادي",
+           "sunflower": "دوار الشمس"},
 }
 COLOUR_STEMS = {
     "be": {"white": "бел", "red": "чырвон", "blue": "сін", "pink": "ружов", "yellow": "жоўт"},

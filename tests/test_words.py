@@ -118,7 +118,8 @@ def test_the_slips_are_fixed_word_for_word(code, template, expected):
 
 
 @pytest.mark.parametrize(("code", "template", "wrong"), [
-    ("fr", "not-alone", "toutes celles et ceux"), ("de", "hippocratic", "geloben"), ("de", "a-flower-for-you", "heilten"),
+    ("fr", "not-alone", "toutes celles et ceux"), ("de", "hippocratic", "geloben"),
+    ("de", "a-flower-for-you", "heilten"),
     ("es", "hippocratic", "debería"), ("be", "a-flower-for-you", "клапаціцца"),
 ])
 def test_the_slips_are_gone(code, template, wrong):

@@ -231,7 +231,8 @@ def picture(species: str, seed: int = 0, size: tuple[int, int] = (1080, 1350), c
                    ribbon=ribbon, mood=mood.name)
 
 
-def _planned(species: str, seed: int, size: tuple[int, int], composition: str, palette: str) -> tuple[Species, Mood, _Plan]:
+def _planned(species: str, seed: int, size: tuple[int, int], composition: str,
+             palette: str) -> tuple[Species, Mood, _Plan]:
     _check_choice("flower species", species, SPECIES)
     _check_choice("composition", composition, COMPOSITIONS)
     _check_choice("palette", palette, PALETTES)
