@@ -252,11 +252,12 @@ def caption(language: Language, message: str, tags: tuple[str, ...]) -> str:
                                         f"caption ({language.code})"))
 
 
-def alt_text(language: Language, message: str, picture: Picture) -> str:
-    """The picture described as fully as the language's words allow, then the message: no tags (the caption
-    has them, and a screen reader would read them twice), ending with one full stop."""
+def alt_text(language: Language, message: str, picture: Picture, tags: tuple[str, ...] = ()) -> str:
+    """The picture described as fully as the language's words allow, then the message, ending with one full
+    stop. The catalogue leaves the tags out (the caption has them, and a screen reader would read them
+    twice); `tags` is there for a campaign's own `alt` template that wants them."""
     words = {"picture": describe(picture, language.picture, language.code),
-             "message": _without_final_full_stop(collapse_spaces(message))}
+             "message": _without_final_full_stop(collapse_spaces(message)), "tags": tags}
     text = collapse_spaces(render_sandboxed(language.alt, words, f"alt text ({language.code})"))
     return _ENDS_WITH_OWN_MARK.sub(r"\1", text)
 

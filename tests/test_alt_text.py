@@ -250,3 +250,11 @@ def test_a_campaign_s_broken_picture_words_get_a_clear_error_not_a_loop(tmp_path
     (other / "en.toml").write_text('language = "en"\n[picture]\nsingle = "A {nonsense}"\n', encoding="utf-8")
     with pytest.raises(TemplateError, match=r"^alt text \(en\): unknown placeholder \{nonsense\}$"):
         alt_text(languages(other)["en"], "M", shown)
+
+
+def test_a_campaign_s_own_alt_template_may_still_name_the_tags(tmp_path):
+    alt = "alt = \"{{ picture }}. {{ message }} ({{ tags | join(' ') }}).\"\n"
+    (tmp_path / "en.toml").write_text('language = "en"\n' + alt, encoding="utf-8")
+    [spec] = plan_posts(PostRequest(templates=str(tmp_path), message="Hi", formats=("x",), flower="rose"))
+    assert spec.alt_text == ("An illustration of a red rose in the shade of a green garden. "
+                             "Hi (@amnesty #StandWithBelarus).")
