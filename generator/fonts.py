@@ -203,6 +203,11 @@ def _is_package_noto(face: Face) -> bool:
     return face.path == noto_sans(face.weight).path
 
 
+def is_neutral_text(text: str) -> bool:
+    """Only spaces, punctuation, symbols, digits and marks: no letter that gives it a direction."""
+    return _is_neutral_run(text)
+
+
 def _is_neutral_run(text: str) -> bool:
     return all(unicodedata.category(char)[0] in _NEUTRAL_CATEGORIES for char in text)
 

@@ -121,7 +121,7 @@ def plan_posts(request: PostRequest) -> list[PostSpec]:
     font = user_face(request.font) if request.font else None
     _check_drawable(message, tags, font)
     caption = messages.caption(language, message, tags)
-    alt = messages.alt_text(language, message, tags, flower.picture_kind, flower.species, flower.description)
+    alt = messages.alt_text(language, message, flower.picture, tags)
     for fmt in formats:
         _check_text_limits(fmt, caption, alt)
     return [PostSpec(flower, message, message_id, language.code, language.direction, fmt, request.style, tags,
