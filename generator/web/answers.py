@@ -102,7 +102,8 @@ def options_payload(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict[str, Any]:
         "languages": [{"code": language.code, "name": language.name, "direction": language.direction}
                       for language in catalogue.values()],
         "templates": {code: _templates(language) for code, language in catalogue.items()},
-        "formats": [{"name": f.name, "label": words.format_label(f.name), "width": f.width, "height": f.height,
+        "formats": [{"name": f.name, "label": words.format_label(f.name), "brand": words.brand(f.name),
+                     "width": f.width, "height": f.height,
                      "size": f"{f.width}×{f.height}", "notes": f.notes} for f in FORMATS.values()],
         "styles": [{"name": style.name, "label": words.style_label(style.name)} for style in STYLES.values()],
         "defaults": {"flower": DEFAULT_FLOWER, "language": messages.DEFAULT_LANGUAGE,

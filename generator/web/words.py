@@ -22,6 +22,16 @@ _STYLE_LABELS = {
 }
 
 
+_BRANDS = {"instagram": "Instagram", "x": "X", "facebook": "Facebook", "bluesky": "Bluesky", "mastodon": "Mastodon",
+           "threads": "Threads", "linkedin": "LinkedIn"}
+
+
+def brand(name: str) -> str:
+    """The platform's own name, the same in every language: instagram-story -> Instagram."""
+    first = name.split("-")[0]
+    return _BRANDS.get(first, first.capitalize())
+
+
 def format_label(name: str) -> str:
     label = _FORMAT_LABELS.get(name)
     return label() if label else name.replace("-", " ").capitalize()

@@ -143,8 +143,20 @@
     fillTemplates(defaults.template);
 
     formats.forEach((f) => {
+      // Compact: the platform's name and the post's shape; the full name (with the shape in words) is read out.
       const item = chip("checkbox", "format", f.name, f.label);
       item.querySelector("input").checked = f.name === defaults.format;
+      const name = item.querySelector(".chip-name");
+      name.classList.add("visually-hidden");
+      const shape = document.createElement("span");
+      shape.className = "shape";
+      shape.setAttribute("aria-hidden", "true");
+      shape.style.aspectRatio = `${f.width} / ${f.height}`;
+      const brand = document.createElement("span");
+      brand.setAttribute("aria-hidden", "true");
+      brand.textContent = f.brand;
+      name.before(shape, brand);
+      item.title = f.label;
       el.platforms.append(item);
     });
     styles.forEach((s) => {
@@ -313,7 +325,8 @@
       rejectPhoto(say(words.too_large, { size: maxUploadText }));
       return;
     }
-    forgetPhoto();
+    state.photoToken += 1;  // any earlier photo's work is dropped; the picker keeps showing this one
+    state.photo = null;
     const token = state.photoToken;
     clearErrors("photo");
     const upload = await prepared(file);
@@ -538,7 +551,11 @@
     const title = card.querySelector(".result-title");
     title.id = `${id}-title`;
     title.textContent = post.label;
-    card.querySelector(".result-meta").textContent = `${kilobytes(post.bytes)} · ${post.filename}`;
+    const size = document.createElement("bdi");
+    size.textContent = kilobytes(post.bytes);
+    const name = document.createElement("bdi");
+    name.textContent = post.filename;
+    card.querySelector(".result-meta").replaceChildren(size, " · ", name);
     const share = card.querySelector(".share");
     const sharing = canShare(file);
     share.textContent = sharing ? words.share : words.download;
