@@ -94,3 +94,9 @@ def test_reworded_keeps_the_kind_and_adds_params():
     again = error.reworded("x: message is too long", format="x")
     assert type(again) is LayoutError and str(again) == "x: message is too long"
     assert again.kind == errors.MESSAGE_TOO_LONG and again.params == {"over": 3, "format": "x"}
+
+
+def test_a_tag_that_cannot_be_used():
+    error = raised(lambda: plan_posts(PostRequest(hashtags=("a-b",))))
+    assert error.kind == errors.TAG_INVALID and error.params == {"tag": "a-b"}
+    assert str(error) == "--hashtag 'a-b': use letters, digits and underscores only, like #Medics"

@@ -140,3 +140,9 @@ def test_the_preview_carries_the_posts_real_alt_text(client):
     [spec] = plan_posts(PostRequest(flower="cornflower", language="be", formats=("x",), message="Дзякуй, медыкі!"))
     assert unquote(response.headers["X-Alt-Text"]) == spec.alt_text
     assert Image.open(io.BytesIO(response.data)).format == "JPEG"
+
+
+def test_a_bad_tag_is_shown_at_the_tags_in_the_page_language(client):
+    body = client.post("/api/check?hl=pl", data={"message": "Dziękujemy", "format": "x", "hashtags": "#Medycy #a-b"}).get_json()
+    assert body["field"] == "tags" and body["kind"] == "tag-invalid"
+    assert body["error"].startswith("„#a-b” nie może być oznaczeniem")

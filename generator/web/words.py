@@ -65,6 +65,8 @@ def error_field(error: errors.SolidarityError) -> str:
     kind = error.kind or ""
     if kind.startswith("photo-"):
         return "photo"
+    if kind == errors.TAG_INVALID:
+        return "tags"
     if kind in (errors.MESSAGE_EMPTY, errors.MESSAGE_TOO_LONG, errors.MESSAGE_TOO_TALL, errors.CAPTION_TOO_LONG,
                 errors.CHARACTER_MISSING):
         return "message"
@@ -110,6 +112,9 @@ def error_text(error: errors.SolidarityError) -> str | None:
     if error.kind == errors.PHOTO_NOT_AN_IMAGE:
         return _("This file is not a photo the page can use. Choose a JPEG, PNG, WebP, HEIC, AVIF, TIFF or GIF "
                  "image.")
+    if error.kind == errors.TAG_INVALID:
+        return _("“%(tag)s” cannot be a tag: use only letters, digits and underscores, like @Medics or #Medics.",
+                 tag=params.get("tag", ""))
     if error.kind == errors.PHOTO_SHAPE:
         return _("This photo is too long and narrow. Choose one closer to a square.")
     return None

@@ -16,7 +16,7 @@
     photo: $("photo"), camera: $("camera"), photoError: $("photo-error"),
     photoChosen: $("photo-chosen"), photoName: $("photo-name"), removePhoto: $("remove-photo"),
     lang: $("lang"), template: $("template"), message: $("message"), messageError: $("message-error"),
-    fit: $("fit"), tags: $("tags"), hashtags: $("hashtags"),
+    fit: $("fit"), tags: $("tags"), hashtags: $("hashtags"), tagsError: $("tags-error"), moreTags: $("more-tags"),
     platforms: $("platforms"), styles: $("styles"), make: $("make"), status: $("status"), error: $("error"),
     preview: $("preview"), frame: $("frame"), tabs: $("preview-tabs"),
     results: $("results"), resultList: $("result-list"), resultsTitle: $("results-title"), stale: $("stale"),
@@ -44,13 +44,18 @@
 
   const say = (text, params = {}) => text.replace(/%\((\w+)\)s/g, (_, name) => String(params[name] ?? ""));
 
-  const errorBoxes = { photo: () => el.photoError, message: () => el.messageError, form: () => el.error };
-  const fieldsOf = { photo: () => [el.photo, el.camera], message: () => [el.message], form: () => [] };
+  const errorBoxes = {
+    photo: () => el.photoError, message: () => el.messageError, tags: () => el.tagsError, form: () => el.error,
+  };
+  const fieldsOf = {
+    photo: () => [el.photo, el.camera], message: () => [el.message], tags: () => [el.tags, el.hashtags], form: () => [],
+  };
 
   function showError(field, message) {
     // One error per place; each sits next to what caused it and is named by that field's aria-describedby.
     const place = errorBoxes[field] ? field : "form";
     errorBoxes[place]().textContent = message || "";
+    if (message && place === "tags") el.moreTags.open = true;
     fieldsOf[place]().forEach((input) => {
       if (message) input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
@@ -417,7 +422,7 @@
       el.fit.replaceChildren();
       return;
     }
-    clearErrors("message");
+    clearErrors("message", "tags");
     showFit(answer.payload.formats);
   }
 
@@ -475,7 +480,7 @@
     el.preview.src = url;
     if (state.previewUrl) URL.revokeObjectURL(state.previewUrl);
     state.previewUrl = url;
-    clearErrors("form", "photo");
+    clearErrors("form", "photo", "tags");
   }
 
   // --- making the posts ---------------------------------------------------------------------------------
