@@ -6,6 +6,7 @@ open a terminal. Import it only when serving: it imports Flask.
   views.py    the page and its endpoints, as a blueprint
   form.py     the form's fields as the library's `PostRequest`
   answers.py  what the endpoints send back: previews, posts, thumbnails, the page's options
+  fitting.py  which ticked platforms the message fits, as the supporter types
   failures.py errors as the page shows them (JSON for scripts, a page for people)
   language.py the page's language from the request; the gettext catalogues (translations/)
   words.py    the page's words in that language, and the library's errors in the form's words

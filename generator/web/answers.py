@@ -133,35 +133,6 @@ def size_text(size: int) -> str:
     return f"{max(1, round(size / 1000))} kB"
 
 
-def fit_report(post_request, formats: tuple[str, ...]) -> dict[str, Any]:
-    """For each ticked platform, whether the message fits and, if not, why: planned and measured, no pixels.
-
-    An error that is not about one platform (an empty message, a character no font has) is reported once.
-    """
-    from dataclasses import replace
-
-    from generator.compose import check_fits
-    from generator.spec import plan_posts
-    from generator.web.failures import described
-
-    results = []
-    for name in formats:
-        try:
-            [spec] = plan_posts(replace(post_request, formats=(name,)))
-            with render_lock:
-                check_fits(spec)
-        except SolidarityError as error:
-            if "format" not in error.params:
-                return {"formats": [], **described(error)}
-            over = int(error.params.get("over", 0))
-            results.append({"format": name, "label": words.format_label(name), "fits": False, "over": over,
-                            "text": words.too_long(over) if over else described(error)["error"],
-                            "error": described(error)["error"]})
-            continue
-        results.append({"format": name, "label": words.format_label(name), "fits": True, "text": words.fits()})
-    return {"formats": results}
-
-
 def page_languages() -> list[dict[str, str]]:
     """The page's languages, each named in itself, for the switcher."""
     from generator import messages

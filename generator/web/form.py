@@ -16,7 +16,7 @@ from generator.errors import UsageError
 def request_from_form(form: MultiDict, files: MultiDict, several_formats: bool):
     from generator.spec import PostRequest
 
-    formats = tuple(name.strip() for value in form.getlist("format") for name in value.split(",") if name.strip())
+    formats = ticked_formats(form)
     if not several_formats:
         formats = formats[:1]
     return PostRequest(
@@ -30,6 +30,10 @@ def request_from_form(form: MultiDict, files: MultiDict, several_formats: bool):
         hashtags=_words(form.get("hashtags", "")),
         image_type=_text(form, "image_type") or "jpeg",
     )
+
+
+def ticked_formats(form: MultiDict) -> tuple[str, ...]:
+    return tuple(name.strip() for value in form.getlist("format") for name in value.split(",") if name.strip())
 
 
 def _catalogue_template(form: MultiDict) -> str | None:

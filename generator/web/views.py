@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from generator.web import answers, language, words
+from generator.web import answers, fitting, language, words
 from generator.web.failures import error_reply
-from generator.web.form import request_from_form
+from generator.web.form import request_from_form, ticked_formats
 
 page = Blueprint("page", __name__)
 
@@ -63,10 +63,8 @@ def preview():
 @page.post("/api/check")
 def check():
     """Which ticked platforms the message fits, measured without drawing: light enough for every keystroke."""
-    form = request.form
-    formats = tuple(name.strip() for value in form.getlist("format") for name in value.split(",") if name.strip())
-    post_request = request_from_form(form, {}, several_formats=True)
-    response = jsonify(answers.fit_report(post_request, formats))
+    post_request = request_from_form(request.form, {}, several_formats=True)
+    response = jsonify(fitting.fit_report(post_request, ticked_formats(request.form)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
