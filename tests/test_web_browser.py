@@ -196,7 +196,8 @@ def test_the_whole_journey_on_a_phone(open_page, language, tmp_path):
     expect(message).to_be_in_viewport()
     screenshot(page, language, "3-typing")
     alt = page.locator("#preview").get_attribute("alt")
-    assert words["message"] in alt  # the preview's alt text is the post's own
+    # The preview's alt text is the post's own: it quotes the message (its full stop ends the whole text).
+    assert words["message"].rstrip(".") in alt and alt.endswith(".")
 
     # A photo, big and sideways by its EXIF orientation: the browser sends it upright, smaller and clean.
     page.get_by_text(words["photo"], exact=True).tap()
