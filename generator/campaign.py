@@ -322,3 +322,19 @@ def _column_for(error: SolidarityError) -> str:
         if text.startswith(prefix):
             return column
     return "message"
+
+
+# --- animated posts: an `animate` column (yes/no) also writes each post's NAME.mp4 -------------------------
+
+def _animate(value, base: Path) -> dict:
+    text = str(value).strip().lower()
+    if text in ("yes", "true", "1", "y", "x"):
+        return {"animate": True}
+    if text in ("no", "false", "0", "n", ""):
+        return {"animate": False}
+    raise UsageError(f"'{value}' is not yes or no; write yes to also make the post's animated MP4")
+
+
+COLUMNS += ("animate",)
+_CONVERTERS["animate"] = _animate
+

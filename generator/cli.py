@@ -221,7 +221,7 @@ def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, ma
 
     Each row may set any `make` option as a column: flower, focus, message, template, vars (KEY=VALUE;...)
     or var.NAME columns, lang, formats (space- or comma-separated), style, tags, hashtags, image_type, font,
-    templates, and an optional id. Every row is validated before anything renders; problems are listed as
+    templates, animate (yes: also the post's MP4), and an optional id. Every row is validated before anything renders; problems are listed as
     FILE:ROW:COLUMN lines and the good rows go ahead. A rerun skips posts already written.
 
     \b
@@ -233,6 +233,10 @@ def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, ma
     from generator.campaign import plan_campaign
 
     plan = plan_campaign(campaign_file)
+    if any(post.spec.animate for post in plan.posts):
+        from generator.motion.encode import require_av
+
+        require_av()
     for problem in plan.problems:
         click.echo(f"Error: {problem}", err=True)
     planned = f"{plan.rows} rows, {len(plan.posts)} posts planned, {len(plan.bad_rows)} rows refused"

@@ -20,6 +20,9 @@ PRESET = "veryfast"
 QUALITY = 20  # x264's constant rate factor: lower is better and larger
 THREADS = 2
 KEYFRAME_SECONDS = 2
+# x264's macroblock tree (mbtree) gave different bytes for the same frames from one run to the next with
+# the libx264 inside PyAV's wheels; without it the output is repeatable (and barely larger for calm clips).
+X264_PARAMS = "open-gop=0:scenecut=0:mbtree=0"
 VIDEO_INSTALL_HINT = "animated posts need PyAV: pip install 'solidarity-posts[video]' (or pip install av)"
 
 
@@ -44,7 +47,23 @@ def yuv_planes(image) -> tuple[bytes, ...]:
     image = _padded_even(image)
     frame = av.VideoFrame.from_image(image).reformat(format="yuv420p", dst_colorspace=Colorspace.ITU709,
                                                      dst_color_range=ColorRange.MPEG)
-    return tuple(bytes(plane) for plane in frame.planes)
+    return tuple(_visible(plane) for plane in frame.planes)
+
+
+def _padded(data: bytes, plane) -> bytes:
+    """Rows of `data` laid out at the plane's row stride (zeros in the padding, so it is always the same)."""
+    if plane.line_size == plane.width:
+        return data
+    pad = bytes(plane.line_size - plane.width)
+    return b"".join(data[row * plane.width:(row + 1) * plane.width] + pad for row in range(plane.height))
+
+
+def _visible(plane) -> bytes:
+    """A plane's pixels without the alignment padding at the end of each row (whose bytes are undefined)."""
+    data = memoryview(plane)
+    if plane.line_size == plane.width:
+        return bytes(data)
+    return b"".join(data[row * plane.line_size:row * plane.line_size + plane.width] for row in range(plane.height))
 
 
 def _padded_even(image):
@@ -75,7 +94,7 @@ class Mp4Encoder:
         self.container.metadata.clear()
         stream = self.container.add_stream("libx264", rate=fps, options={
             "preset": PRESET, "crf": str(quality), "profile": "high", "threads": str(THREADS),
-            "g": str(fps * KEYFRAME_SECONDS), "x264-params": "open-gop=0:scenecut=0"})
+            "g": str(fps * KEYFRAME_SECONDS), "x264-params": X264_PARAMS})
         stream.width, stream.height = self.size
         stream.pix_fmt = "yuv420p"
         context = stream.codec_context
@@ -88,7 +107,7 @@ class Mp4Encoder:
     def add(self, planes: tuple[bytes, ...]) -> None:
         frame = self.av.VideoFrame(*self.size, "yuv420p")
         for plane, data in zip(frame.planes, planes):
-            plane.update(data)
+            plane.update(_padded(data, plane))
         frame.pts = self._count
         frame.time_base = Fraction(1, self.fps)
         self._count += 1

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from generator.errors import ExportError
 from generator.export import PostFiles, atomic_write, prepare_folder
-from generator.motion.timeline import SECONDS, Timeline
+from generator.motion import timeline as clock
+from generator.motion.timeline import Timeline
 from generator.spec import PostSpec
 
 VIDEO_EXTENSION = "mp4"
@@ -37,12 +38,13 @@ def video_path(spec: PostSpec, folder: Path) -> Path:
     return image.with_name(f"{spec.name}.{VIDEO_EXTENSION}")
 
 
-def write_animation(spec: PostSpec, folder: Path, force: bool = False, seconds: float = SECONDS,
+def write_animation(spec: PostSpec, folder: Path, force: bool = False, seconds: float | None = None,
                     processes: int | None = None,
                     progress: Callable[[int, int], None] | None = None) -> WrittenVideo:
     """Write NAME.mp4 (and the caption and alt text beside it, if missing); a complete one is kept."""
     from generator.motion.clip import animate_post
 
+    seconds = clock.SECONDS if seconds is None else seconds
     folder = Path(folder)
     path = video_path(spec, folder)
     files = PostFiles.for_spec(spec, folder)
