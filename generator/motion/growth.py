@@ -28,6 +28,8 @@ MIDDLE_DELAY = 0.22  # the soft flowers behind
 SWAY_ANGLE = 0.02  # radians at the stem's foot: the head of a tall stem moves a few pixels
 PETALS_FROM, PETALS_SPAN = 0.34, 0.36  # petals start to open here (a flower's own growth), spread over this
 PETAL_OPENING = 0.3  # how long one petal takes to open
+BUD_GREEN = (66, 112, 50)  # a folded petal is tinged with the green of the bud's sepals
+BUD_TINT = 0.7
 
 
 @dataclass(frozen=True)
@@ -75,35 +77,41 @@ class GrowingPicture:
         lift = affine.translate(0.0, (1 - stage.rise) * travel)
         return affine.then(affine.rotation(stage.lean, plant.base), lift)
 
-    def _piece_map(self, piece: Piece, stages: list[_Stage]) -> tuple[affine.Affine, float]:
-        """Where a piece is drawn (a map from its painted place) and how opaque it is."""
+    def _piece_map(self, piece: Piece, stages: list[_Stage]) -> tuple[affine.Affine, float, float]:
+        """Where a piece is drawn (a map from its painted place), how opaque it is and how green (in bud)."""
         owner = piece.owner if 0 <= piece.owner < len(stages) else 0
         stage, plant = stages[owner], self.parts.plants[owner]
         plant_map = self._plant_map(plant, stage)
         if piece.kind == "head":
-            return affine.then(self._unfolding(piece, plant, stage), plant_map), 1.0
+            unfolding, opening = self._unfolding(piece, plant, stage)
+            return affine.then(unfolding, plant_map), 1.0, BUD_TINT * (1 - opening) ** 2
         if piece.kind in ("leaf", "filler"):
             opening = ease_out((stage.growth - 0.15 - 0.1 * min(piece.order, 4)) / 0.4)
             unfold = affine.then(affine.scaling(0.08 + 0.92 * opening, piece.anchor),
                                  affine.rotation((1 - opening) * -0.5, piece.anchor))
-            return affine.then(unfold, plant_map), smoothstep(opening * 4)
+            return affine.then(unfold, plant_map), smoothstep(opening * 4), 0.0
         if piece.kind == "grass":
-            return affine.translate(0, (1 - ease_out(growth_of(stages))) * self.size[1] * 0.12), 1.0
-        return plant_map, 1.0  # the stem, a ribbon
+            return affine.translate(0, (1 - ease_out(growth_of(stages))) * self.size[1] * 0.12), 1.0, 0.0
+        return plant_map, 1.0, 0.0  # the stem, a ribbon
 
-    def _unfolding(self, piece: Piece, plant: Plant, stage: _Stage) -> affine.Affine:
+    def _unfolding(self, piece: Piece, plant: Plant, stage: _Stage) -> tuple[affine.Affine, float]:
         """A petal opening: from a narrow fold standing up in the bud (short when seen from above, a little
-        twisted) to lying open as painted; the heart of the flower grows in place, last."""
+        twisted) to lying open as painted. What lies at the heart grows in place: what was painted under
+        the petals opens with the whole flower, the disc and stamens on top of them come last."""
         count = max(1, self._heads.get(piece.owner, 1))
-        start = PETALS_FROM + PETALS_SPAN * piece.order / count
-        opening = ease_in_out((stage.growth - start) / PETAL_OPENING)
         bud = affine.scaling(stage.bud, plant.head)
         dx, dy = piece.centre[0] - plant.head[0], piece.centre[1] - plant.head[1]
         if math.hypot(dx, dy) < 0.22 * plant.radius:
-            return affine.then(affine.scaling(0.15 + 0.85 * opening, plant.head), bud)
+            if piece.order < count / 2:
+                opening = ease_in_out((stage.growth - PETALS_FROM) / (PETALS_SPAN + PETAL_OPENING))
+            else:
+                opening = ease_in_out((stage.growth - PETALS_FROM - PETALS_SPAN * 0.75) / PETAL_OPENING)
+            return affine.then(affine.scaling(0.3 + 0.7 * opening, plant.head), bud), opening
+        start = PETALS_FROM + PETALS_SPAN * piece.order / count
+        opening = ease_in_out((stage.growth - start) / PETAL_OPENING)
         twist = (1 - opening) * 0.55 * (-1 if plant.flip else 1)
         fold = affine.stretch(0.22 + 0.78 * opening, 0.45 + 0.55 * opening, math.atan2(dy, dx), plant.head)
-        return affine.then(affine.then(fold, affine.rotation(twist, plant.head)), bud)
+        return affine.then(affine.then(fold, affine.rotation(twist, plant.head)), bud), opening
 
     # --- pixels ------------------------------------------------------------------------------------------
 
@@ -122,10 +130,10 @@ class GrowingPicture:
         canvas.alpha_composite(layer)
 
     def _lay(self, canvas: Image.Image, piece: Piece, premultiplied: Image.Image, stages: list[_Stage]) -> None:
-        mapping, opacity = self._piece_map(piece, stages)
+        mapping, opacity, tint = self._piece_map(piece, stages)
         if opacity <= 0.0:
             return
-        if affine.is_identity(mapping) and opacity >= 1.0:
+        if affine.is_identity(mapping) and opacity >= 1.0 and tint <= 0.0:
             canvas.alpha_composite(piece.sprite, piece.origin)
             return
         width, height = piece.sprite.size
@@ -141,8 +149,12 @@ class GrowingPicture:
         back = affine.then(affine.then(affine.translate(left, top), affine.inverse(mapping)), affine.translate(-ox, -oy))
         patch = premultiplied.transform((right - left, bottom - top), Image.Transform.AFFINE, back,
                                                          Image.Resampling.BILINEAR).convert("RGBA")
+        alpha = patch.getchannel("A")
+        if tint > 0.0:
+            patch = Image.blend(patch, Image.new("RGBA", patch.size, (*BUD_GREEN, 255)), tint)
+            patch.putalpha(alpha)
         if opacity < 1.0:
-            patch.putalpha(patch.getchannel("A").point(lambda v: round(v * opacity)))
+            patch.putalpha(alpha.point(lambda v: round(v * opacity)))
         canvas.alpha_composite(patch, (left, top))
 
 
