@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from generator.errors import ExportError
 from generator.formats import video_limit
@@ -33,3 +34,15 @@ def animate_post(spec: PostSpec, seconds: float = SECONDS, processes: int | None
             return data
     raise ExportError(f"{spec.format.name}: the video is {len(data) / 1e6:.1f} MB even at the lowest quality, over "
                       f"the {limit / 1e6:.0f} MB we allow for it; try a calmer picture")
+
+
+PREVIEW_WIDTH = 270
+
+
+def animate_preview(spec: PostSpec, width: int = PREVIEW_WIDTH, processes: int | None = 1) -> bytes:
+    """A quick, small version of the same clip for a page to show before the full one is made: the post
+    laid out in proportion at `width` pixels wide (the safe zones and the timing are the same)."""
+    if spec.format.width <= width:
+        return animate_post(spec, processes=processes)
+    height = round(spec.format.height * width / spec.format.width)
+    return animate_post(replace(spec, format=replace(spec.format, width=width, height=height)), processes=processes)

@@ -24,7 +24,7 @@ from generator.motion import affine
 from generator.motion.timeline import ease_in_out, ease_out, smoothstep, sway
 
 NEIGHBOUR_DELAY = 0.16  # each further front flower starts this much later (a fraction of the growth)
-MIDDLE_DELAY = 0.22  # the soft flowers behind
+MIDDLE_SPAN = (0.22, 0.7)  # the soft flowers behind come up over this part of the growth
 SWAY_ANGLE = 0.02  # radians at the stem's foot: the head of a tall stem moves a few pixels
 PETALS_FROM, PETALS_SPAN = 0.34, 0.36  # petals start to open here (a flower's own growth), spread over this
 PETAL_OPENING = 0.3  # how long one petal takes to open
@@ -50,17 +50,50 @@ class GrowingPicture:
         self._black = Image.new("RGB", parts.size)
         self._heads = _head_counts(parts.pieces)
         self._premultiplied = [piece.sprite.convert("RGBa") for piece in parts.pieces]
+        self._behind = parts.backdrop.copy()  # backdrop and the soft middle, once the middle is in place
+        self._behind.alpha_composite(parts.middle)
+        self._behind_dark = self._darkened(self._behind)
 
     def frame(self, growth: float, clock: float) -> Image.Image:
         """The picture at `growth` 0..1 (1: the still's own pixels)."""
         if growth >= 1.0 and clock < 0:
             return self.parts.image
-        canvas = self.parts.backdrop.copy()
-        self._lay_middle(canvas, growth)
         stages = [self._stage(index, plant, growth, clock) for index, plant in enumerate(self.parts.plants)]
-        for piece, premultiplied in zip(self.parts.pieces, self._premultiplied):
-            self._lay(canvas, piece, premultiplied, stages)
-        return Image.composite(self._black, canvas.convert("RGB"), self._darkening)
+        middle = ease_out(_local(growth, MIDDLE_SPAN[0], MIDDLE_SPAN[1]))
+        if middle < 1.0:
+            canvas = self.parts.backdrop.copy()
+            self._lay_middle(canvas, middle)
+            for piece, premultiplied in zip(self.parts.pieces, self._premultiplied):
+                self._lay(canvas, piece, premultiplied, stages, (0, 0))
+            return self._darkened(canvas)
+        # Only the flowers move: lay them on a patch of what is behind them, darken that patch, paste it.
+        placed = [(piece, premultiplied, self._piece_map(piece, stages))
+                  for piece, premultiplied in zip(self.parts.pieces, self._premultiplied)]
+        region = _union(self._extent(piece, mapping) for piece, _, (mapping, opacity, _) in placed if opacity > 0)
+        frame = self._behind_dark.copy()
+        if region is None:
+            return frame
+        patch = self._behind.crop(region)
+        for piece, premultiplied, mapped in placed:
+            self._lay(patch, piece, premultiplied, stages, region[:2], mapped)
+        frame.paste(self._darkened(patch, region), region[:2])
+        return frame
+
+    def _darkened(self, canvas: Image.Image, region=None) -> Image.Image:
+        """The vignette of the still, over the whole canvas or the patch of it at `region`."""
+        mask = self._darkening if region is None else self._darkening.crop(region)
+        black = self._black if region is None else Image.new("RGB", canvas.size)
+        return Image.composite(black, canvas.convert("RGB"), mask)
+
+    def _extent(self, piece: Piece, mapping: affine.Affine) -> tuple[int, int, int, int] | None:
+        width, height = piece.sprite.size
+        ox, oy = piece.origin
+        corners = [affine.apply(mapping, (ox + x, oy + y)) for x in (0, width) for y in (0, height)]
+        left = max(0, math.floor(min(c[0] for c in corners)))
+        top = max(0, math.floor(min(c[1] for c in corners)))
+        right = min(self.size[0], math.ceil(max(c[0] for c in corners)) + 1)
+        bottom = min(self.size[1], math.ceil(max(c[1] for c in corners)) + 1)
+        return (left, top, right, bottom) if right > left and bottom > top else None
 
     # --- stages ------------------------------------------------------------------------------------------
 
@@ -74,7 +107,7 @@ class GrowingPicture:
         """The whole plant: raised from below the picture, leaning in the breeze about its foot."""
         height = self.size[1]
         travel = max(0.0, height * 1.06 - (plant.head[1] - 1.3 * plant.radius))
-        lift = affine.translate(0.0, (1 - stage.rise) * travel)
+        lift = affine.translate(0.0, round((1 - stage.rise) * travel))  # whole pixels: no resampling
         return affine.then(affine.rotation(stage.lean, plant.base), lift)
 
     def _piece_map(self, piece: Piece, stages: list[_Stage]) -> tuple[affine.Affine, float, float]:
@@ -115,11 +148,7 @@ class GrowingPicture:
 
     # --- pixels ------------------------------------------------------------------------------------------
 
-    def _lay_middle(self, canvas: Image.Image, growth: float) -> None:
-        shown = ease_out(_local(growth, MIDDLE_DELAY))
-        if shown >= 1.0:
-            canvas.alpha_composite(self.parts.middle)
-            return
+    def _lay_middle(self, canvas: Image.Image, shown: float) -> None:
         if shown <= 0.0:
             return
         middle = self.parts.middle
@@ -129,20 +158,23 @@ class GrowingPicture:
         layer.putalpha(alpha)
         canvas.alpha_composite(layer)
 
-    def _lay(self, canvas: Image.Image, piece: Piece, premultiplied: Image.Image, stages: list[_Stage]) -> None:
-        mapping, opacity, tint = self._piece_map(piece, stages)
+    def _lay(self, canvas: Image.Image, piece: Piece, premultiplied: Image.Image, stages: list[_Stage],
+             offset: tuple[int, int], mapped=None) -> None:
+        """Draw one piece onto `canvas`, which shows the picture from `offset` on."""
+        mapping, opacity, tint = mapped or self._piece_map(piece, stages)
         if opacity <= 0.0:
             return
-        if affine.is_identity(mapping) and opacity >= 1.0 and tint <= 0.0:
-            canvas.alpha_composite(piece.sprite, piece.origin)
-            return
-        width, height = piece.sprite.size
         ox, oy = piece.origin
-        corners = [affine.apply(mapping, (ox + x, oy + y)) for x in (0, width) for y in (0, height)]
-        left = max(0, math.floor(min(c[0] for c in corners)))
-        top = max(0, math.floor(min(c[1] for c in corners)))
-        right = min(canvas.width, math.ceil(max(c[0] for c in corners)))
-        bottom = min(canvas.height, math.ceil(max(c[1] for c in corners)))
+        shift = _whole_shift(mapping)
+        if shift is not None and opacity >= 1.0 and tint <= 0.0:  # moved, not turned or scaled: no resampling
+            x, y = ox + shift[0] - offset[0], oy + shift[1] - offset[1]
+            _composite_clipped(canvas, piece.sprite, (x, y))
+            return
+        extent = self._extent(piece, mapping)
+        if extent is None:
+            return
+        left, top = max(offset[0], extent[0]), max(offset[1], extent[1])
+        right, bottom = min(offset[0] + canvas.width, extent[2]), min(offset[1] + canvas.height, extent[3])
         if right - left < 1 or bottom - top < 1:
             return
         # output pixel (x, y) of the patch shows sprite pixel inverse(mapping)(x + left, y + top) - origin
@@ -155,16 +187,41 @@ class GrowingPicture:
             patch.putalpha(alpha)
         if opacity < 1.0:
             patch.putalpha(alpha.point(lambda v: round(v * opacity)))
-        canvas.alpha_composite(patch, (left, top))
+        canvas.alpha_composite(patch, (left - offset[0], top - offset[1]))
 
 
 def growth_of(stages: list[_Stage]) -> float:
     return stages[0].growth if stages else 1.0
 
 
-def _local(growth: float, delay: float) -> float:
-    """A flower's own growth when it starts `delay` late and still finishes with the others."""
-    return min(1.0, max(0.0, (growth - delay) / (1 - delay)))
+def _local(growth: float, delay: float, end: float = 1.0) -> float:
+    """A flower's own growth when it starts `delay` late and finishes at `end`."""
+    return min(1.0, max(0.0, (growth - delay) / (end - delay)))
+
+
+def _whole_shift(mapping: affine.Affine) -> tuple[int, int] | None:
+    """The whole-pixel move `mapping` makes, if it only moves (by less than a tenth of a pixel off whole)."""
+    a, b, c, d, e, f = mapping
+    if abs(a - 1) > 1e-6 or abs(b) > 1e-6 or abs(d) > 1e-6 or abs(e - 1) > 1e-6:
+        return None
+    if abs(c - round(c)) > 0.1 or abs(f - round(f)) > 0.1:
+        return None
+    return round(c), round(f)
+
+
+def _composite_clipped(canvas: Image.Image, sprite: Image.Image, at: tuple[int, int]) -> None:
+    x, y = at
+    left, top = max(0, -x), max(0, -y)
+    right, bottom = min(sprite.width, canvas.width - x), min(sprite.height, canvas.height - y)
+    if right > left and bottom > top:
+        canvas.alpha_composite(sprite, (x + left, y + top), (left, top, right, bottom))
+
+
+def _union(boxes) -> tuple[int, int, int, int] | None:
+    boxes = [box for box in boxes if box is not None]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _head_counts(pieces: tuple[Piece, ...]) -> dict[int, int]:
