@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import re
 import shutil
 import struct
 import subprocess
@@ -268,3 +269,36 @@ def test_batch_animate_column_refuses_anything_but_yes_or_no(run, tmp_path):
     result = run("batch", "campaign.csv", "--dry-run")
     assert result.exit_code == 1
     assert "animate: 'sometimes' is not yes or no" in result.stderr
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+def test_the_page_offers_an_animated_story_and_its_endpoint_returns_the_mp4():
+    pytest.importorskip("flask_babel")
+    from generator.web import create_app
+
+    client = create_app().test_client()
+    page = client.get("/?hl=be").get_data(as_text=True)
+    assert 'id="animate"' in page and "Анімацыя (Story / Reel)" in page
+    response = client.post("/api/animate?quick=1", data={"flower": "cornflower", "message": "Дзякуй, медыкі!",
+                                                         "lang": "be"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "video/mp4"
+    assert re.fullmatch(r'attachment; filename="cornflower-message-be-instagram-story-[0-9a-f]{10}\.mp4"',
+                        response.headers["Content-Disposition"])
+    data = response.get_data()
+    assert top_level_boxes(data)[:2] == [b"ftyp", b"moov"]
+    with av.open(io.BytesIO(data)) as container:
+        context = container.streams.video[0].codec_context
+        assert (context.width, context.height) == (270, 480)  # the quick one: the Story, small
+        assert container.duration / 1_000_000 == pytest.approx(8.0, abs=0.05)
+
+
+def test_the_endpoint_without_pyav_answers_with_how_to_install_it(monkeypatch):
+    pytest.importorskip("flask_babel")
+    from generator.web import create_app
+
+    monkeypatch.setitem(sys.modules, "av", None)
+    response = create_app().test_client().post("/api/animate?quick=1", data={"flower": "cornflower"})
+    assert response.status_code >= 400
+    assert "pip install" in response.get_data(as_text=True)
