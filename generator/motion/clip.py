@@ -8,20 +8,21 @@ from dataclasses import replace
 from generator.errors import ExportError
 from generator.formats import video_limit
 from generator.motion.encode import QUALITY, Mp4Encoder, require_av
-from generator.motion.timeline import SECONDS, Timeline
+from generator.motion import timeline as clock
+from generator.motion.timeline import Timeline
 from generator.spec import PostSpec
 
 QUALITY_STEPS = (0, 4, 8)  # if a clip is over its platform's cap, encode it again this much coarser
 
 
-def animate_post(spec: PostSpec, seconds: float = SECONDS, processes: int | None = None,
+def animate_post(spec: PostSpec, seconds: float | None = None, processes: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> bytes:
     """The post as an MP4 (H.264): the picture moving, then the message appearing, then the still post."""
     require_av()
     from generator.motion.frames import FrameMaker
     from generator.motion.render import frame_planes
 
-    timeline = Timeline(seconds)
+    timeline = Timeline(clock.SECONDS if seconds is None else seconds)
     maker = FrameMaker(spec, timeline)
     limit = video_limit(spec.format.name)
     data = b""
