@@ -35,6 +35,7 @@ class PostRecord:
     bytes: int
     caption: str
     alt_text: str
+    video: str = ""  # NAME.mp4 when the row asked for an animated post
 
 
 @dataclass
@@ -162,6 +163,7 @@ def render_one(post: PlannedPost, folder: Path, force: bool, label: str) -> Post
         written = None if force else existing_post(spec, folder)
         if written is None:
             written = write_post(spec, render_post(spec).image_bytes, folder)
+        video = _animation(spec, folder, force)
     except SolidarityError as error:
         column = "flower" if isinstance(error, PhotoError) else "message"
         text = str(error) if str(error).startswith(spec.format.name) else f"{spec.format.name}: {error}"
@@ -173,7 +175,16 @@ def render_one(post: PlannedPost, folder: Path, force: bool, label: str) -> Post
                                              f"please report it with this row")
     return PostRecord(post.row, post.row_id, spec.format.name, spec.name, written.status,
                       written.files.image.name, written.files.caption.name, written.files.alt.name,
-                      written.sha256, written.byte_count, spec.caption, spec.alt_text)
+                      written.sha256, written.byte_count, spec.caption, spec.alt_text, video)
+
+
+def _animation(spec, folder: Path, force: bool) -> str:
+    """The post's MP4, when its row asked for one (rendered in this worker: the batch is parallel already)."""
+    if not spec.animate:
+        return ""
+    from generator.motion import write_animation
+
+    return write_animation(spec, folder, force, processes=1).path.name
 
 
 # --- the manifest -------------------------------------------------------------------------------------------

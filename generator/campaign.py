@@ -389,6 +389,15 @@ def _focus(value, base: Path) -> dict:
     return {"focus": parse_focus(",".join(map(str, value)) if isinstance(value, list) else _text(value))}
 
 
+def _animate(value, base: Path) -> dict:
+    text = str(value).strip().lower()
+    if text in ("yes", "true", "1", "y", "x"):
+        return {"animate": True}
+    if text in ("no", "false", "0", "n", ""):
+        return {"animate": False}
+    raise UsageError(f"'{value}' is not yes or no; write yes to also make the post's animated MP4")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -412,6 +421,7 @@ COLUMNS: dict[str, Column] = {column.name: column for column in (
     Column("font", (), lambda v, b: {"font": _path(v, b)}),
     Column("templates", (), lambda v, b: {"templates": _path(v, b)}),
     Column("kit", (), lambda v, b: {"kit": _kit(_path(v, b))}),
+    Column("animate", (), _animate),  # yes: also the post's NAME.mp4
 )}
 """Every column a campaign row may have, in the order the help lists them. A new `make` option becomes a
 column with one line here (and its test)."""

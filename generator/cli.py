@@ -100,9 +100,12 @@ def cli():
 @click.option("--debug", is_flag=True, help="Outline the safe zone, text boxes and focal point (a separate file).")
 @click.option("--kit", type=click.Path(path_type=Path), metavar="KIT.toml",
               help="A campaign kit: colours, style, font, logo, tags, template and language; options given here win.")
+@click.option("--animate", is_flag=True,
+              help="Also write NAME.mp4: the flower grows (or the camera moves in), then your message appears. "
+                   "-F instagram-story is the Story / Reel size. Needs: pip install 'solidarity-posts[video]'.")
 @reports_errors
 def make(flower, focus, message, template, templates_dir, variables, lang, formats, style, font, out, tags, hashtags, image_type,
-         as_json, quiet, force, debug, kit):
+         as_json, quiet, force, debug, kit, animate):
     """Make one post, in one or several platform formats.
 
     Each post is three files side by side in --out: NAME.jpg, NAME.caption.txt and NAME.alt.txt.
@@ -130,8 +133,37 @@ def make(flower, focus, message, template, templates_dir, variables, lang, forma
 
         request = with_kit(request, load_kit(kit), given_options(_given_on_command_line()))
     specs = plan_posts(request)
+    if animate:
+        from generator.motion.encode import require_av
+
+        require_av()  # before anything is written: one clear line saying how to install it
     written = make_posts(specs, out, force=force)
-    _report(written, as_json, quiet)
+    videos = _animate(specs, out, force, quiet) if animate else []
+    _report(written, as_json, quiet, videos)
+
+
+def _animate(specs, out, force: bool, quiet: bool):
+    """Each post's MP4, with a progress bar on stderr when it is a terminal."""
+    from generator.motion import write_animation
+
+    videos = []
+    for spec in specs:
+        show = not quiet and sys.stderr.isatty()
+        with click.progressbar(length=1, label=f"animating {spec.format.name}", file=sys.stderr) if show \
+                else _no_bar() as bar:
+            def progress(done, total, bar=bar):
+                bar.length = total
+                bar.update(done - bar.pos)
+            videos.append(write_animation(spec, out, force, progress=progress if show else None))
+    return videos
+
+
+class _no_bar:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
 
 
 def _given_on_command_line() -> set[str]:
@@ -149,7 +181,8 @@ def _parse_focus(text: str) -> tuple[float, float]:
     return parse_focus(text)
 
 
-def _report(written, as_json: bool, quiet: bool) -> None:
+def _report(written, as_json: bool, quiet: bool, videos=()) -> None:
+    videos = {video.spec: video for video in videos}
     for post in written:
         if not quiet:
             for warning in post.spec.warnings:
@@ -157,10 +190,17 @@ def _report(written, as_json: bool, quiet: bool) -> None:
             verb = "wrote" if post.status == "written" else "kept (already made; --force rewrites)"
             click.echo(f"{verb} {post.files.image} ({post.spec.format.width}x{post.spec.format.height}, "
                        f"{post.byte_count / 1000:.0f} kB) + caption + alt text", err=True)
+        video = videos.get(post.spec)
+        if video and not quiet:
+            verb = "wrote" if video.status == "written" else "kept"
+            click.echo(f"{verb} {video.path} ({video.seconds:.0f} s video, {video.byte_count / 1e6:.1f} MB)", err=True)
         if not as_json:
             click.echo(str(post.files.image))
+            if video:
+                click.echo(str(video.path))
     if as_json:
-        click.echo(json.dumps({"posts": [post.as_json() for post in written]}, ensure_ascii=False, indent=2))
+        posts = [{**post.as_json(), **(videos[post.spec].as_json() if post.spec in videos else {})} for post in written]
+        click.echo(json.dumps({"posts": posts}, ensure_ascii=False, indent=2))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -182,9 +222,9 @@ def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, ma
 
     Each row may set any `make` option as a column, named as `make` names it, singular or plural: flower,
     focus, message, template, vars (KEY=VALUE;...) or var.NAME columns, lang, format(s) (space- or
-    comma-separated), style, tag(s), hashtag(s), image-type, font, templates, kit, and an optional id. Every
-    row is validated before anything renders; problems are listed as FILE:ROW:COLUMN lines and the good rows
-    go ahead. A rerun skips posts already written.
+    comma-separated), style, tag(s), hashtag(s), image-type, font, templates, kit, animate (yes: also the
+    post's MP4), and an optional id. Every row is validated before anything renders; problems are listed as
+    FILE:ROW:COLUMN lines and the good rows go ahead. A rerun skips posts already written.
 
     \b
     Examples:
@@ -196,6 +236,10 @@ def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, ma
     from generator.campaign import plan_campaign
 
     plan = plan_campaign(campaign_file, sheet=sheet)
+    if any(post.spec.animate for post in plan.posts):
+        from generator.motion.encode import require_av
+
+        require_av()
     for problem in plan.problems:
         click.echo(f"Error: {problem}", err=True)
     planned = f"{plan.rows} rows, {len(plan.posts)} posts planned, {len(plan.bad_rows)} rows refused"

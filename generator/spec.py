@@ -45,6 +45,7 @@ class PostRequest:
     debug: bool = False  # outline the safe zone, boxes and focal point (named apart from the real post)
     palette: Palette | None = None  # a campaign kit's colours
     logo: Logo | None = None  # a campaign kit's logo
+    animate: bool = False  # also make the post's MP4 (generator.motion)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class PostSpec:
     debug: bool = False
     palette: Palette | None = None
     logo: Logo | None = None
+    animate: bool = field(default=False, compare=False)  # also an MP4; the still (and its name) is the same
 
     @property
     def extension(self) -> str:
@@ -126,7 +128,7 @@ def plan_posts(request: PostRequest) -> list[PostSpec]:
         _check_text_limits(fmt, caption, alt)
     return [PostSpec(flower, message, message_id, language.code, language.direction, fmt, request.style, tags,
                      request.image_type, caption, alt, font, _warnings(fmt, tags), request.debug, request.palette,
-                     request.logo)
+                     request.logo, request.animate)
             for fmt in formats]
 
 

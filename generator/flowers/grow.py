@@ -18,6 +18,7 @@ from PIL import Image
 from generator.describe import Picture
 from generator.errors import UsageError
 from generator.flowers.painting import Color, Frame, Point, mix, sketchy, vignette
+from generator.flowers.pieces import Piece, PieceRecorder, recording
 from generator.flowers.scenery import (
     LeafStyle,
     Mood,
@@ -155,6 +156,29 @@ class GrownFlower:
     description: str  # a short English phrase for listings; alt text in any language comes from `picture()`
 
 
+@dataclass(frozen=True)
+class Plant:
+    """Where one front flower stands, for animation: its stem's foot, its head's centre and size."""
+
+    base: Point
+    head: Point
+    radius: float
+    flip: bool
+
+
+@dataclass(frozen=True)
+class GrowingParts:
+    """A grown picture taken apart so it can grow on screen (generator.motion.growth puts it together)."""
+
+    size: tuple[int, int]
+    backdrop: Image.Image  # RGBA: sky, far garden and light, behind everything
+    middle: Image.Image  # RGBA: the soft, out-of-focus blooms behind the focal plane
+    pieces: tuple[Piece, ...]  # the sharp front layer, piece by piece, in painting order
+    plants: tuple[Plant, ...]  # one per front bloom (a piece's owner)
+    vignette: float
+    image: Image.Image  # the finished picture, exactly as grow() paints it
+
+
 @dataclass
 class _Bloom:
     """One flower planned in output pixels: its head, its stem and how sharp it is."""
@@ -204,9 +228,32 @@ def grow(
     mood = _MOODS[rng.choice(_PALETTE_MOODS[palette])]
     colours = _bloom_colours(kind, palette, rng)
     plan = _PLANNERS[composition](kind, (width, height), colours, rng)
-    image = _paint(kind, plan, (width, height), mood, colours, palette, rng)
+    image = _paint(kind, plan, (width, height), mood, colours, palette, rng)[0]
     focus = (_clamp01(plan.focus[0] / width), _clamp01(plan.focus[1] / height))
     return GrownFlower(image, focus, _describe(kind, composition, palette, mood, plan))
+
+
+def grow_parts(
+    species: str,
+    seed: int = 0,
+    size: tuple[int, int] = (1080, 1350),
+    composition: str = "single",
+    palette: str = "natural",
+) -> GrowingParts:
+    """The picture `grow` paints with the same arguments, kept in parts: backdrop, soft middle, front pieces."""
+    _check_choice("flower species", species, SPECIES)
+    _check_choice("composition", composition, COMPOSITIONS)
+    _check_choice("palette", palette, PALETTES)
+    width, height = _checked_size(size)
+    kind = _SPECIES[species]
+    rng = random.Random(f"{species}|{seed}|{composition}|{palette}")
+    mood = _MOODS[rng.choice(_PALETTE_MOODS[palette])]
+    colours = _bloom_colours(kind, palette, rng)
+    plan = _PLANNERS[composition](kind, (width, height), colours, rng)
+    image, backdrop, middle, pieces = _paint(kind, plan, (width, height), mood, colours, palette, rng, record=True)
+    plants = tuple(Plant(b.stem[-1] if b.stem else (b.x, height * 1.04), b.frame(1.0).point(*kind.centre),
+                         b.radius, b.flip) for b in plan.front)
+    return GrowingParts((width, height), backdrop, middle, tuple(pieces), plants, mood.vignette, image)
 
 
 def describe(species: str, seed: int = 0, size: tuple[int, int] = (1080, 1350), composition: str = "single",
@@ -487,12 +534,17 @@ def _paint(
     colours: list[BloomColors],
     palette: str,
     rng: random.Random,
-) -> Image.Image:
+    record: bool = False,
+):
+    """The finished picture; when recording, also its backdrop, middle layer and front pieces."""
     far_colours = [c.body for c in colours] + [c.edge for c in colours]
-    image = paint_backdrop(size, mood, rng, plan.horizon, far_colours, plan.far_count).convert("RGBA")
-    image.alpha_composite(_paint_middle(kind, plan, size, mood, rng))
-    image.alpha_composite(_paint_front(kind, plan, size, mood, palette, rng))
-    return vignette(image.convert("RGB"), mood.vignette)
+    backdrop = paint_backdrop(size, mood, rng, plan.horizon, far_colours, plan.far_count).convert("RGBA")
+    image = backdrop.copy() if record else backdrop
+    middle = _paint_middle(kind, plan, size, mood, rng)
+    image.alpha_composite(middle)
+    front, pieces = _paint_front(kind, plan, size, mood, palette, rng, record)
+    image.alpha_composite(front)
+    return vignette(image.convert("RGB"), mood.vignette), backdrop, middle, pieces
 
 
 def _paint_middle(kind: Species, plan: _Plan, size: tuple[int, int], mood: Mood, rng: random.Random) -> Image.Image:
@@ -511,13 +563,29 @@ def _paint_middle(kind: Species, plan: _Plan, size: tuple[int, int], mood: Mood,
 
 
 def _paint_front(
-    kind: Species, plan: _Plan, size: tuple[int, int], mood: Mood, palette: str, rng: random.Random
-) -> Image.Image:
-    """The sharp flowers, drawn at twice the size and reduced so every edge is smooth."""
+    kind: Species, plan: _Plan, size: tuple[int, int], mood: Mood, palette: str, rng: random.Random,
+    record: bool = False,
+) -> tuple[Image.Image, list[Piece]]:
+    """The sharp flowers, drawn at twice the size and reduced so every edge is smooth (and, when recording,
+    taken apart into pieces as they are painted)."""
     width, height = size
     scale = 2 if width * height <= _SUPERSAMPLE_UP_TO else 1
     layer = Image.new("RGBA", (width * scale, height * scale), (0, 0, 0, 0))
+    recorder = PieceRecorder(layer, scale) if record else None
+    with recording(recorder):
+        _paint_front_layer(layer, scale, kind, plan, mood, palette, rng, _marker(recorder))
+    pieces = recorder.finish() if recorder else []
+    return (layer.reduce(scale) if scale > 1 else layer), pieces
+
+
+def _marker(recorder: PieceRecorder | None):
+    return recorder.mark if recorder else (lambda *args, **kwargs: None)
+
+
+def _paint_front_layer(layer, scale, kind: Species, plan: _Plan, mood: Mood, palette: str, rng: random.Random,
+                       mark) -> None:
     for (bx, by), angle, length in plan.fillers:
+        mark("filler", -1, (bx, by))
         greenery = kind.leaf if kind.leaf.kind in ("feather", "compound") or kind.leaf.width < 0.15 else _BOUQUET_LEAF
         paint_leaf(
             layer,
@@ -528,16 +596,20 @@ def _paint_front(
             leaf_color(greenery, mood, rng),
             rng,
         )
-    for bloom in plan.front:
-        _paint_stem_and_leaves(layer, scale, kind, bloom, mood, rng)
+    for index, bloom in enumerate(plan.front):
+        _paint_stem_and_leaves(layer, scale, kind, bloom, mood, rng,
+                               lambda kind_, anchor, region: mark(kind_, index, anchor, region))
     if plan.ribbon is not None:
         (kx, ky), ribbon_size = plan.ribbon
+        mark("ribbon", -1, (kx, ky))
         paint_ribbon(layer, (kx * scale, ky * scale), ribbon_size * scale, _RIBBONS[palette], rng)
-    for bloom in plan.front:
+    for index, bloom in enumerate(plan.front):
+        centre, reach = bloom.frame(1.0).point(*kind.centre), bloom.radius * 1.3
+        mark("head", index, centre, (centre[0] - reach, centre[1] - reach, centre[0] + reach, centre[1] + reach))
         kind.painter(layer, bloom.frame(scale), bloom.colors, rng)
     if plan.grass:
+        mark("grass", -1, (layer.width / scale / 2, layer.height / scale))
         _paint_grass_band(layer, rng, 0.84, mood, dense=False)
-    return layer.reduce(scale) if scale > 1 else layer
 
 
 def _paint_plant(
@@ -549,7 +621,7 @@ def _paint_plant(
 
 
 def _paint_stem_and_leaves(
-    layer: Image.Image, scale: float, kind: Species, bloom: _Bloom, mood: Mood, rng: random.Random
+    layer: Image.Image, scale: float, kind: Species, bloom: _Bloom, mood: Mood, rng: random.Random, mark=None
 ) -> None:
     if not bloom.stem:
         return
@@ -558,15 +630,20 @@ def _paint_stem_and_leaves(
     stem_colour = (
         leaf_color(kind.leaf, mood, rng) if kind.leaf.from_ground else mix(kind.stem, (0, 0, 0), 1 - mood.daylight)
     )
+    mark = mark or (lambda kind_, anchor, region: None)
     if kind.leaf.from_ground:
-        _ground_leaves(layer, kind, bloom, path, radius, mood, rng)
+        _ground_leaves(layer, kind, bloom, path, radius, mood, rng, mark)
     else:
-        _stem_leaves(layer, kind, bloom, path, radius, mood, rng)
+        _stem_leaves(layer, kind, bloom, path, radius, mood, rng, mark)
+    reach = bloom.radius * max(kind.stem_width, 0.05) * 2
+    xs, ys = [x for x, _ in bloom.stem], [y for _, y in bloom.stem]
+    mark("stem", bloom.stem[-1], (min(xs) - reach, min(ys) - reach, max(xs) + reach, max(ys) + reach))
     paint_stem(layer, path, max(1.0, radius * kind.stem_width), stem_colour)
 
 
 def _stem_leaves(
-    layer: Image.Image, kind: Species, bloom: _Bloom, path: list[Point], radius: float, mood: Mood, rng: random.Random
+    layer: Image.Image, kind: Species, bloom: _Bloom, path: list[Point], radius: float, mood: Mood, rng: random.Random,
+    mark,
 ) -> None:
     side = rng.choice((-1, 1))
     for k in range(bloom.leaves):
@@ -576,12 +653,23 @@ def _stem_leaves(
         upward = math.atan2(by - ay, bx - ax)
         angle = upward + side * rng.uniform(0.55, 0.95)
         length = radius * kind.leaf.length * rng.uniform(0.8, 1.1)
+        mark("leaf", bloom.stem[index], _around(bloom.stem[index], length / _scale_of(path, bloom) * 1.3))
         paint_leaf(layer, path[index], angle, length, kind.leaf, leaf_color(kind.leaf, mood, rng), rng)
         side = -side
 
 
+def _scale_of(path: list[Point], bloom: _Bloom) -> float:
+    """How many layer pixels an output pixel is (the front layer is supersampled)."""
+    return path[-1][1] / bloom.stem[-1][1] if bloom.stem[-1][1] else 1.0
+
+
+def _around(point: Point, reach: float) -> tuple[float, float, float, float]:
+    return (point[0] - reach, point[1] - reach, point[0] + reach, point[1] + reach)
+
+
 def _ground_leaves(
-    layer: Image.Image, kind: Species, bloom: _Bloom, path: list[Point], radius: float, mood: Mood, rng: random.Random
+    layer: Image.Image, kind: Species, bloom: _Bloom, path: list[Point], radius: float, mood: Mood, rng: random.Random,
+    mark,
 ) -> None:
     """Long leaves rising from below the picture beside the stem (tulips, lilies of the valley)."""
     bottom = path[-1]
@@ -591,6 +679,7 @@ def _ground_leaves(
         angle = -math.pi / 2 + side * rng.uniform(0.2, 0.4)
         length = radius * kind.leaf.length * rng.uniform(0.8, 1.05)
         bend = side * rng.uniform(0.1, 0.3)
+        mark("leaf", bloom.stem[-1], _around(bloom.stem[-1], length / _scale_of(path, bloom) * 1.3))
         paint_leaf(layer, base, angle, length, kind.leaf, leaf_color(kind.leaf, mood, rng), rng, bend)
 
 

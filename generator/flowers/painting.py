@@ -23,6 +23,8 @@ LIGHT_DIRECTION: Point = (-0.55, -0.83)  # light comes from the upper left in ev
 LIGHT_ANGLE = math.atan2(LIGHT_DIRECTION[1], LIGHT_DIRECTION[0])
 
 _SKETCHY: ContextVar[bool] = ContextVar("sketchy", default=False)
+# Set while generator.flowers.pieces records a picture piece by piece (for animation); None otherwise.
+PIECE_RECORDER: ContextVar[object | None] = ContextVar("piece_recorder", default=None)
 
 
 @contextmanager
@@ -211,6 +213,9 @@ def paint_shape(
     The gradient comes from nested copies of the outline shrunk towards `core`, blurred into one smooth
     fade; `under` strokes are softened with it (sheens, folds), `over` strokes stay crisp (veins, spots).
     """
+    recorder = PIECE_RECORDER.get()
+    if recorder is not None:
+        recorder.split()  # every shaded shape (a petal, a floret, a disc) starts a piece of its own
     if _SKETCHY.get():
         over, steps, shading = (), 5, Shading(shading.core, shading.edge, shading.falloff, shadow=0.0)
     extent = _extent(outline)
@@ -407,7 +412,11 @@ def glow(image: Image.Image, centre: Point, radius: float, color: Color, strengt
 
 def vignette(image: Image.Image, strength: float, color: Color = (0, 0, 0)) -> Image.Image:
     """Darken the corners gently, which pulls the eye to the middle like a lens does."""
+    return Image.composite(Image.new("RGB", image.size, color), image, vignette_mask(image.size, strength))
+
+
+def vignette_mask(size: tuple[int, int], strength: float) -> Image.Image:
+    """How much `vignette` darkens each pixel (an L mask)."""
     small = Image.radial_gradient("L").resize((64, 64), Image.Resampling.BILINEAR)
     curve = small.point(lambda v: round(max(0.0, (v / 255 - 0.45) / 0.75) ** 1.6 * 255 * strength))
-    mask = curve.resize(image.size, Image.Resampling.BICUBIC)
-    return Image.composite(Image.new("RGB", image.size, color), image, mask)
+    return curve.resize(size, Image.Resampling.BICUBIC)

@@ -141,3 +141,15 @@ def page_languages() -> list[dict[str, str]]:
     catalogue = messages.languages()
     return [{"code": code, "name": catalogue[code].name if code in catalogue else code, "direction": direction(code)}
             for code in LANGUAGES]
+
+
+ANIMATED_FORMAT = "instagram-story"  # "Animated (Story / Reel)": the Story / Reel size
+
+
+def animation(spec, quick: bool) -> bytes:
+    """The post as an MP4 in memory: a small quick one for the page to show at once, or the full-size clip."""
+    from generator.motion import animate_post, animate_preview
+
+    with render_lock:
+        return animate_preview(spec) if quick else animate_post(spec)
+

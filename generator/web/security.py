@@ -10,8 +10,8 @@ from generator.web import words
 from generator.web.failures import error_reply
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; "
+    "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 def install(app: Flask) -> None:

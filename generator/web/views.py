@@ -77,3 +77,23 @@ def post():
     response = jsonify({"posts": [answers.post_json(spec) for spec in specs]})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@page.post("/api/animate")
+def animate():
+    """The post as an animated MP4 (the Story / Reel size unless a format is given); ?quick=1 for a small,
+    quick version to show while the full one is made."""
+    from dataclasses import replace
+
+    from generator.spec import plan_posts
+
+    post_request = request_from_form(request.form, request.files, several_formats=False)
+    post_request = replace(post_request, formats=post_request.formats or (answers.ANIMATED_FORMAT,))
+    spec = plan_posts(post_request)[0]
+    response = Response(answers.animation(spec, quick=request.args.get("quick") == "1"), mimetype="video/mp4")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Disposition"] = f'attachment; filename="{spec.name}.mp4"'
+    response.headers["X-Alt-Text"] = quote(spec.alt_text)
+    response.headers["X-Caption"] = quote(spec.caption)
+    return response
+

@@ -153,4 +153,7 @@ def page_strings() -> dict[str, str]:
         "download": _("Download"),
         "fits": _("fits"),
         "own_words": _("My own words"),
+        "animated": _("Animated (Story / Reel)"),
+        "animating": _("Making your video…"),
+        "video_ready": _("Your video is ready below."),
     }

@@ -20,7 +20,7 @@
     platforms: $("platforms"), styles: $("styles"), make: $("make"), status: $("status"), error: $("error"),
     preview: $("preview"), frame: $("frame"), tabs: $("preview-tabs"),
     results: $("results"), resultList: $("result-list"), resultsTitle: $("results-title"), stale: $("stale"),
-    downloadAll: $("download-all"), resultTemplate: $("result-template"),
+    downloadAll: $("download-all"), resultTemplate: $("result-template"), animate: $("animate"),
   };
   const words = JSON.parse($("page-strings").textContent);
   const pageLanguage = document.documentElement.lang;
@@ -513,10 +513,63 @@
       showResults(answer.payload.posts);
       clearErrors("form");
       announce(words.ready);
+      if (el.animate.checked) await makeVideo();
     } finally {
       el.make.disabled = false;
       el.make.removeAttribute("aria-busy");
     }
+  }
+
+  // --- the animated post: a quick small clip at once, then the full-size one to share ----------------------
+
+  async function fetchVideo(quick) {
+    const address = `/api/animate?hl=${encodeURIComponent(pageLanguage)}${quick ? "&quick=1" : ""}`;
+    const response = await fetch(address, { method: "POST", body: formData([]) });
+    if (!response.ok) return { ok: false, payload: await errorFrom(response) };
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const filename = (disposition.match(/filename="([^"]+)"/) || [])[1] || "solidarity-post.mp4";
+    return {
+      ok: true, blob: await response.blob(), filename,
+      caption: decodeURIComponent(response.headers.get("X-Caption") || ""),
+      alt: decodeURIComponent(response.headers.get("X-Alt-Text") || ""),
+    };
+  }
+
+  async function makeVideo() {
+    announce(words.animating);
+    let card = null;
+    for (const quick of [true, false]) {
+      let made;
+      try {
+        made = await fetchVideo(quick);
+      } catch (_) {
+        showError("form", words.offline);
+        return;
+      }
+      if (!made.ok) {
+        showError(made.payload.field === "photo" ? "form" : made.payload.field, made.payload.message);
+        return;
+      }
+      const file = new File([made.blob], made.filename, { type: "video/mp4" });
+      const post = {
+        format: "animated", label: words.animated, width: 1080, height: 1920, filename: made.filename,
+        media_type: "video/mp4", bytes: made.blob.size, caption: made.caption, alt_text: made.alt,
+        language: el.lang.value, direction: document.documentElement.dir, warnings: [],
+      };
+      const fresh = resultCard({ post, blob: made.blob, file });
+      const video = document.createElement("video");
+      Object.assign(video, { src: fresh.querySelector("img").src, loop: true, muted: true, autoplay: true,
+                             playsInline: true, controls: true });
+      video.className = "result-image";
+      video.setAttribute("aria-label", made.alt);
+      fresh.querySelector("img").replaceWith(video);
+      fresh.querySelector(".share").disabled = quick;  // share the full-size clip, not the quick one
+      if (card) card.replaceWith(fresh);
+      else el.resultList.append(fresh);
+      card = fresh;
+    }
+    state.video = card;
+    announce(words.video_ready);
   }
 
   function showResults(posts) {
