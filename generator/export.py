@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,14 +75,43 @@ def _encode_once(image, image_type: str, quality: int | None) -> bytes:
     if image.mode != "RGB" or image.info:
         clean = Image.new("RGB", image.size)
         clean.paste(image.convert("RGB"))
-    buffer = io.BytesIO()
     if image_type == "jpeg":
-        clean.save(buffer, "JPEG", quality=quality, optimize=True, subsampling="4:4:4")
-    elif image_type == "webp":
+        return jpeg_bytes(clean, quality=quality, optimize=True, subsampling="4:4:4")
+    buffer = io.BytesIO()
+    if image_type == "webp":
         clean.save(buffer, "WEBP", quality=quality, method=4, exact=False)
     else:
         clean.save(buffer, "PNG", optimize=False, compress_level=7)
     return buffer.getvalue()
+
+
+_ROOM_LOCK = threading.Lock()
+
+
+def jpeg_bytes(image, **options) -> bytes:
+    """Pillow's JPEG encode, safe for any picture with optimize or progressive (see _make_room_for_whole_jpeg)."""
+    _make_room_for_whole_jpeg(image.size)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", **options)
+    return buffer.getvalue()
+
+
+def _make_room_for_whole_jpeg(size: tuple[int, int]) -> None:
+    """Let Pillow's output buffer hold a whole JPEG of this size, however detailed the picture.
+
+    With optimize (or progressive), libjpeg writes the whole file in one go at the end, and cannot suspend
+    to hand Pillow a full buffer. Pillow sizes that buffer at width x height bytes below quality 95, but a
+    detailed picture at 4:4:4 needs up to ~2.4 bytes a pixel (noise at q95), so the encode failed with
+    libjpeg's "Suspension not allowed here" and OSError "broken data stream". The raw RGB size, 3 bytes a
+    pixel, is more than a JPEG at our qualities ever takes. Pillow takes the larger of its own guess and
+    ImageFile.MAXBLOCK; we only ever raise MAXBLOCK, under a lock, so concurrent encodes stay safe.
+    """
+    from PIL import ImageFile
+
+    needed = 3 * size[0] * size[1] + (1 << 16)
+    with _ROOM_LOCK:
+        if ImageFile.MAXBLOCK < needed:
+            ImageFile.MAXBLOCK = needed
 
 
 _SUFFIX_TYPES = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp"}
