@@ -45,7 +45,7 @@ for number, row in enumerate(csv.DictReader(open(campaign, encoding="utf-8"))):
 '''
 
 
-def write_campaign(path: Path, posts: int) -> None:
+def write_campaign(path: Path, posts: int, format_name: str = "instagram-portrait") -> None:
     from generator.flowers import bundled
     from generator.messages import languages
 
@@ -58,7 +58,7 @@ def write_campaign(path: Path, posts: int) -> None:
         for number in range(posts):
             code, template = messages[number % len(messages)]
             writer.writerow([flowers[number % len(flowers)], code, template, f"Supporter {number}",
-                             "instagram-portrait"])
+                             format_name])
     _write_naive_rows(path)
 
 

@@ -15,6 +15,7 @@ from generator.spec import PostSpec
 
 JPEG_QUALITIES = (90, 86, 82, 78, 74, 70, 65, 60, 55, 50)
 WEBP_QUALITIES = (90, 85, 80, 75, 70, 65, 60, 50)
+_QUALITIES = {"jpeg": JPEG_QUALITIES, "webp": WEBP_QUALITIES}
 SIDECARS = ("caption", "alt")
 
 
@@ -55,28 +56,41 @@ class WrittenPost:
 
 
 def encode(image, spec: PostSpec) -> bytes:
-    """The image as spec.image_type with no metadata at all, under the platform's size cap."""
+    """The image as spec.image_type with no metadata at all, under the platform's size cap.
+
+    JPEGs are 4:4:4 at quality 90 with libjpeg's standard Huffman tables: 4:2:0 would smear the red and white
+    edges of the text, and optimized tables save ~6 % of the bytes for ~75 % more encoding time
+    (bench/bench_encoder.py). Only a post over its platform's cap pays for them, on the way down the ladder.
+    """
     limit = spec.format.max_bytes
-    qualities = {"jpeg": JPEG_QUALITIES, "webp": WEBP_QUALITIES}.get(spec.image_type, (None,))
-    data = b""
-    for quality in qualities:
-        data = _encode_once(image, spec.image_type, quality)
-        if limit is None or len(data) <= limit:
+    clean = _without_metadata(image)
+    data = _encode_once(clean, spec.image_type, _QUALITIES.get(spec.image_type, (None,))[0])
+    if limit is None or len(data) <= limit:
+        return data
+    ladder = _QUALITIES.get(spec.image_type, ())
+    for quality in ladder if spec.image_type == "jpeg" else ladder[1:]:  # a JPEG tries q90 optimized first
+        data = _encode_once(clean, spec.image_type, quality, smallest=True)
+        if len(data) <= limit:
             return data
     raise ExportError(f"{spec.format.name}: the {spec.image_type.upper()} is {len(data) / 1e6:.1f} MB even at the "
                       f"lowest quality, over the platform's {limit / 1e6:.2f} MB limit; use --image-type jpeg")
 
 
-def _encode_once(image, image_type: str, quality: int | None) -> bytes:
-    # Only an RGB image with an empty info dict is encoded: nothing (EXIF, XMP, ICC, comments) rides along.
+def _without_metadata(image):
+    """Only an RGB image with an empty info dict is encoded: nothing (EXIF, XMP, ICC, comments) rides along."""
     from PIL import Image
 
-    clean = image
-    if image.mode != "RGB" or image.info:
-        clean = Image.new("RGB", image.size)
-        clean.paste(image.convert("RGB"))
+    if image.mode == "RGB" and not image.info:
+        return image
+    clean = Image.new("RGB", image.size)
+    clean.paste(image.convert("RGB"))
+    return clean
+
+
+def _encode_once(image, image_type: str, quality: int | None, smallest: bool = False) -> bytes:
+    clean = _without_metadata(image)
     if image_type == "jpeg":
-        return jpeg_bytes(clean, quality=quality, optimize=True, subsampling="4:4:4")
+        return jpeg_bytes(clean, quality=quality, optimize=smallest, subsampling="4:4:4")
     buffer = io.BytesIO()
     if image_type == "webp":
         clean.save(buffer, "WEBP", quality=quality, method=4, exact=False)
@@ -139,16 +153,31 @@ def existing_post(spec: PostSpec, folder: Path) -> WrittenPost | None:
     if not files.all_exist():
         return None
     data = files.image.read_bytes()
+    if not _whole(data, spec.image_type):
+        return None  # cut short by a power cut before the page cache reached the disk: made again
     return WrittenPost(spec, files, "kept", len(data), hashlib.sha256(data).hexdigest())
 
 
+def _whole(data: bytes, image_type: str) -> bool:
+    """Does the file end where its format says it ends (JPEG's EOI, PNG's IEND, the RIFF length)?"""
+    if image_type == "jpeg":
+        return data.startswith(b"\xff\xd8") and data.endswith(b"\xff\xd9")
+    if image_type == "png":
+        return data.startswith(b"\x89PNG") and data.endswith(b"IEND\xaeB`\x82")
+    return data[:4] == b"RIFF" and int.from_bytes(data[4:8], "little") + 8 == len(data)
+
+
 def write_post(spec: PostSpec, image_bytes: bytes, folder: Path) -> WrittenPost:
-    """Write the sidecars, then the image last: an image on disk means its post is complete."""
+    """Write the sidecars, then the image last: an image on disk means its post is complete.
+
+    Each file is atomic (a kill leaves the old file or the new one), but not fsynced: that cost 4-5 ms a file,
+    more than rendering the text (bench/stages.py), and only protects against a power cut, after which the
+    rerun finds a cut-short image by its missing end (existing_post) and makes the post again."""
     files = PostFiles.for_spec(spec, folder)
     try:
-        atomic_write(files.caption, (spec.caption + "\n").encode("utf-8"))
-        atomic_write(files.alt, (spec.alt_text + "\n").encode("utf-8"))
-        atomic_write(files.image, image_bytes)
+        atomic_write(files.caption, (spec.caption + "\n").encode("utf-8"), durable=False)
+        atomic_write(files.alt, (spec.alt_text + "\n").encode("utf-8"), durable=False)
+        atomic_write(files.image, image_bytes, durable=False)
     except OSError as exc:
         raise ExportError(f"--out {folder}: cannot write {files.image.name} ({exc.strerror or exc})") from None
     return WrittenPost(spec, files, "written", len(image_bytes), hashlib.sha256(image_bytes).hexdigest())
@@ -171,14 +200,16 @@ def prepare_folder(folder: Path) -> Path:
     return folder
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see the old file or the whole new one."""
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see the old file or the whole new one.
+    `durable` also waits for the bytes to reach the disk, so they survive a power cut."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:

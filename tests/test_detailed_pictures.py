@@ -40,10 +40,11 @@ def noise_photo(tmp_path_factory):
 def test_a_jpeg_of_pure_noise_encodes_at_every_preset_size_and_quality(size):
     noise = binary_noise(size)
     for quality in (JPEG_QUALITIES[0], JPEG_QUALITIES[-1]):
-        data = _encode_once(noise, "jpeg", quality)
-        assert len(data) > size[0] * size[1]  # more than Pillow's own buffer guess: the case that crashed
-        with Image.open(io.BytesIO(data)) as decoded:
-            assert decoded.size == size
+        for smallest in (False, True):  # optimized Huffman tables (meeting a cap) are the case that crashed
+            data = _encode_once(noise, "jpeg", quality, smallest=smallest)
+            assert len(data) > size[0] * size[1]  # more than Pillow's own buffer guess
+            with Image.open(io.BytesIO(data)) as decoded:
+                assert decoded.size == size
 
 
 def test_a_contact_sheet_of_noisy_posts_encodes():
