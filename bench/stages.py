@@ -94,7 +94,11 @@ def instrumented(watch: Stopwatch):
 def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
     """Milliseconds per post for each stage, over one in-process run of the campaign (--jobs 1)."""
     import generator.campaign as campaign_module
+    import generator.compose as compose
+    import generator.flowers as flowers
 
+    flowers._cached_background.cache_clear()  # as a fresh worker starts: every flower decoded once per size
+    compose._cached_frosted.cache_clear()
     watch = Stopwatch()
     with instrumented(watch) as batch:
         start = time.perf_counter()
