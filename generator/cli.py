@@ -175,24 +175,27 @@ def _report(written, as_json: bool, quiet: bool) -> None:
 @click.option("--zip", "make_zip", is_flag=True, help="Also bundle the posts in one zip per platform.")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Only problems on stderr: no progress or summary.")
+@click.option("--sheet", metavar="NAME", help="The sheet of an .xlsx workbook to read.  [default: the first]")
 @reports_errors
-def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, make_zip, as_json, quiet):
-    """Make many posts from a CSV, JSON or YAML campaign file.
+def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, make_zip, as_json, quiet, sheet):
+    """Make many posts from a CSV, Excel (.xlsx), JSON or YAML campaign file.
 
-    Each row may set any `make` option as a column: flower, focus, message, template, vars (KEY=VALUE;...)
-    or var.NAME columns, lang, formats (space- or comma-separated), style, tags, hashtags, image_type, font,
-    templates, and an optional id. Every row is validated before anything renders; problems are listed as
-    FILE:ROW:COLUMN lines and the good rows go ahead. A rerun skips posts already written.
+    Each row may set any `make` option as a column, named as `make` names it, singular or plural: flower,
+    focus, message, template, vars (KEY=VALUE;...) or var.NAME columns, lang, format(s) (space- or
+    comma-separated), style, tag(s), hashtag(s), image-type, font, templates, kit, and an optional id. Every
+    row is validated before anything renders; problems are listed as FILE:ROW:COLUMN lines and the good rows
+    go ahead. A rerun skips posts already written.
 
     \b
     Examples:
       solidarity batch campaign.csv --dry-run
+      solidarity batch campaign.xlsx --sheet Belarus
       solidarity batch campaign.yaml -o posts --contact-sheet --zip
     """
     from generator.batch import run_batch, write_manifest
     from generator.campaign import plan_campaign
 
-    plan = plan_campaign(campaign_file)
+    plan = plan_campaign(campaign_file, sheet=sheet)
     for problem in plan.problems:
         click.echo(f"Error: {problem}", err=True)
     planned = f"{plan.rows} rows, {len(plan.posts)} posts planned, {len(plan.bad_rows)} rows refused"

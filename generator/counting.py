@@ -63,10 +63,19 @@ def _x_code_point_weight(char: str) -> int:
     return 1 if any(low <= code <= high for low, high in _X_LIGHT_RANGES) else 2
 
 
+def threads_length(text: str) -> int:
+    """Length as Threads counts it: characters, but an emoji counts as many as its UTF-8 bytes (Threads API
+    docs, "Threads Posts": "Emojis are counted as the number of UTF-8 bytes")."""
+    emoji = _patterns()[1]
+    return sum(len(cluster.encode("utf-8")) if emoji.search(cluster) else len(cluster)
+               for cluster in grapheme_clusters(text))
+
+
 COUNTERS = {
     "characters": len,
     "graphemes": graphemes,
     "x-weighted": x_weighted_length,
+    "threads": threads_length,
 }
 
 

@@ -32,12 +32,17 @@ from pathlib import Path
 
 from generator.digests import file_sha256
 from generator.errors import UsageError
+from generator.spelling import did_you_mean, normalise, spellings
 from generator.styles import Palette, parse_colour
 
 POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right")
 LOGO_WIDTH = (0.03, 0.5)
 MAX_LOGO_PIXELS = 4096 * 4096
-KEYS = ("style", "font", "lang", "template", "tags", "hashtags", "colours", "logo")
+# each key a kit may set -> its other accepted spellings (`make`'s option name, the singular or plural)
+KEYS: dict[str, tuple[str, ...]] = {"style": (), "font": (), "lang": ("language",), "template": (),
+                                    "tags": ("tag",), "hashtags": ("hashtag",),
+                                    "colours": ("colors", "colour", "color"), "logo": ()}
+_KEY_SPELLINGS = spellings(KEYS)
 COLOUR_KEYS = ("panel", "text", "accent")
 LOGO_KEYS = ("file", "position", "width")
 
@@ -100,17 +105,27 @@ class _Reader:
         return UsageError(f"{self.label}: {key}: {problem}")
 
     def kit(self, path: Path, data: dict) -> Kit:
-        if "colors" in data and "colours" not in data:
-            data = {("colours" if key == "colors" else key): value for key, value in data.items()}
-        for key in data:
-            if key not in KEYS:
-                raise UsageError(f"{self.label}: unknown key '{key}'; a kit may set: {', '.join(KEYS)}")
+        data = self.our_keys(data)
         language = self.language(data.get("lang"))
         return Kit(path, style=self.style(data.get("style")), font=self.font(data.get("font")), language=language,
                    template=self.template(data.get("template"), language),
                    tags=self.tags("tags", data.get("tags"), "@", "@amnesty_pl"),
                    hashtags=self.tags("hashtags", data.get("hashtags"), "#", "#FreeMedics"),
                    palette=self.palette(data.get("colours")), logo=self.logo(data.get("logo")))
+
+    def our_keys(self, data: dict) -> dict:
+        """The kit's keys under our names, however they are spelled; UsageError for one we cannot use."""
+        ours: dict = {}
+        written: dict[str, str] = {}
+        for key, value in data.items():
+            name = _KEY_SPELLINGS.get(normalise(key))
+            if name is None:
+                hint = did_you_mean(key, _KEY_SPELLINGS) or f"a kit may set: {', '.join(KEYS)}"
+                raise UsageError(f"{self.label}: unknown key '{key}'; {hint}")
+            if name in ours:
+                raise UsageError(f"{self.label}: '{key}' and '{written[name]}' are the same key; keep one of them")
+            ours[name], written[name] = value, key
+        return ours
 
     def text(self, key: str, value, example: str) -> str | None:
         if value is None:
@@ -174,7 +189,7 @@ class _Reader:
         return name
 
     def tags(self, key: str, value, sigil: str, example: str) -> tuple[str, ...] | None:
-        from generator.spec import _HASHTAG, _TAG
+        from generator.messages import HASHTAG_PATTERN, TAG_PATTERN
 
         if value is None:
             return None
@@ -182,7 +197,7 @@ class _Reader:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise self.fail(key, f"{_shown(value)} is not a list of text; write it like {key} = [\"{example}\"]")
-        pattern = _TAG if sigil == "@" else _HASHTAG
+        pattern = TAG_PATTERN if sigil == "@" else HASHTAG_PATTERN
         tags = []
         for item in value:
             tag = item.strip() if item.strip().startswith(sigil) else sigil + item.strip()
@@ -199,7 +214,8 @@ class _Reader:
         colours = {}
         for key, colour in value.items():
             if key not in COLOUR_KEYS:
-                raise self.fail(f"colours.{key}", f"unknown colour; a kit may set: {', '.join(COLOUR_KEYS)}")
+                hint = did_you_mean(key, COLOUR_KEYS) or f"a kit may set: {', '.join(COLOUR_KEYS)}"
+                raise self.fail(f"colours.{key}", f"unknown colour; {hint}")
             try:
                 colours[key] = parse_colour(colour)
             except ValueError:
@@ -214,7 +230,8 @@ class _Reader:
             raise self.fail("logo", "must be a table, like [logo] file = \"logo.png\"")
         for key in value:
             if key not in LOGO_KEYS:
-                raise self.fail(f"logo.{key}", f"unknown key; a logo may set: {', '.join(LOGO_KEYS)}")
+                hint = did_you_mean(key, LOGO_KEYS) or f"a logo may set: {', '.join(LOGO_KEYS)}"
+                raise self.fail(f"logo.{key}", f"unknown key; {hint}")
         if "file" not in value:
             raise self.fail("logo.file", "missing; write it like file = \"logo.png\"")
         path = self.path("logo.file", value["file"], "logo.png")

@@ -6,15 +6,15 @@ hyphenation points from an optional `hyphenate(word)` function (see `hyphenator`
 
 from __future__ import annotations
 
+import re
 import sys
-
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from generator.counting import grapheme_clusters
-from generator.errors import LayoutError
+from generator.errors import MESSAGE_TOO_LONG, LayoutError
 
 Measure = Callable[[str, int], float]
 Hyphenate = Callable[[str], Sequence[int]]  # the positions inside a word where it may be broken
@@ -27,6 +27,20 @@ ASCENT = 1.0
 DESCENT = 0.32
 HYPHEN = "-"
 GLUE_SLACK = 0.03  # per joint inside a broken word, in font sizes: pieces are measured apart, kerning may differ
+# No-break, narrow no-break and figure spaces join what they sit between (French « Merci ! », 10 000):
+# they are never a place to break a line, and never tidied into an ordinary space.
+NO_BREAK_SPACES = "\u00a0\u202f\u2007"
+_BREAKING_SPACES = re.compile(f"[^\\S{NO_BREAK_SPACES}]+")
+
+
+def words(line: str) -> list[str]:
+    """A line's words, split only where a line may break (str.split() would split at no-break spaces too)."""
+    return [word for word in _BREAKING_SPACES.split(line) if word]
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of breaking white space as one space, trimmed; no-break spaces kept exactly."""
+    return " ".join(words(text))
 
 
 @dataclass(frozen=True)
@@ -82,7 +96,8 @@ def require_fit(text: str, width: int, height: int, min_size: int, measure: Meas
                 hyphenate: Hyphenate | None = None) -> None:
     """Raise LayoutError, saying by how much, if `text` cannot wrap into width x height at `min_size`."""
     if wrapped_height(text, width, min_size, measure, hyphenate) > height:
-        raise LayoutError(_too_long_message(text, width, height, min_size, measure, hyphenate))
+        message, over = _too_long_message(text, width, height, min_size, measure, hyphenate)
+        raise LayoutError(message, MESSAGE_TOO_LONG, over=over)
 
 
 def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, measure: Measure,
@@ -128,7 +143,7 @@ def balanced_lines(text: str, width: int, size: int, measure: Measure,
 
 
 def paragraphs(text: str) -> list[list[str]]:
-    return [line.split() for line in text.strip().splitlines() if line.strip()]
+    return [found for found in (words(line) for line in text.splitlines()) if found]
 
 
 class _Pieces:
@@ -258,7 +273,7 @@ def _word_pieces(word: str, width: int, size: int, measure: Measure,
     with one, the word breaks at its hyphenation points first and between graphemes only where a
     syllable is still too wide, and a hyphen is drawn wherever letters meet at the break."""
     if hyphenate is None:
-        clusters = grapheme_clusters(word)
+        clusters = _joined_clusters(word)
         return [(cluster, "" if index < len(clusters) - 1 else None) for index, cluster in enumerate(clusters)]
     pieces: list[str] = []
     hyphen = measure(HYPHEN, size)
@@ -287,13 +302,29 @@ def _is_rtl(char: str) -> bool:
 def _syllables(word: str, hyphenate: Hyphenate) -> tuple[str, ...]:
     lowered = word.lower()
     positions = hyphenate(lowered if len(lowered) == len(word) else word)
-    bounds = (0, *sorted(p for p in set(positions) if 0 < p < len(word)), len(word))
+    bounds = (0, *sorted(p for p in set(positions) if 0 < p < len(word) and not _beside_no_break(word, p)),
+              len(word))
     return tuple(word[a:b] for a, b in zip(bounds, bounds[1:]) if b > a)
+
+
+def _beside_no_break(word: str, position: int) -> bool:
+    return word[position - 1] in NO_BREAK_SPACES or word[position] in NO_BREAK_SPACES
+
+
+def _joined_clusters(word: str) -> list[str]:
+    """Grapheme clusters, with a no-break space and the clusters either side of it kept as one."""
+    clusters: list[str] = []
+    for cluster in grapheme_clusters(word):
+        if clusters and (cluster[0] in NO_BREAK_SPACES or clusters[-1][-1] in NO_BREAK_SPACES):
+            clusters[-1] += cluster
+        else:
+            clusters.append(cluster)
+    return clusters
 
 
 def _split_word(word: str, width: float, size: int, measure: Measure) -> list[str]:
     pieces = [""]
-    for grapheme in grapheme_clusters(word):
+    for grapheme in _joined_clusters(word):
         if pieces[-1] and measure(pieces[-1] + grapheme, size) > width:
             pieces.append("")
         pieces[-1] += grapheme
@@ -321,7 +352,7 @@ def _dictionary(language: str):
 
 
 def _too_long_message(text: str, width: int, height: int, min_size: int, measure: Measure,
-                      hyphenate: Hyphenate | None) -> str:
+                      hyphenate: Hyphenate | None) -> tuple[str, int]:
     words = [word for paragraph in paragraphs(text) for word in paragraph]
     fitting = 0
     low, high = 0, len(words)
@@ -336,4 +367,4 @@ def _too_long_message(text: str, width: int, height: int, min_size: int, measure
     fitting_chars = len(" ".join(words[:fitting]))
     over = total_chars - fitting_chars
     return (f"message is too long by about {over} characters ({total_chars} given, about {fitting_chars} fit "
-            f"at the smallest legible size of {min_size} px); shorten it or pick a taller format")
+            f"at the smallest legible size of {min_size} px); shorten it or pick a taller format"), over

@@ -12,13 +12,18 @@ from types import MappingProxyType
 from typing import Mapping
 
 from generator import counting
-from generator.errors import LayoutError, TemplateError, UsageError
+from generator.describe import Picture, describe
+from generator.errors import CAPTION_TOO_LONG, MESSAGE_EMPTY, MESSAGE_TOO_LONG, LayoutError, TemplateError, UsageError
+from generator.layout import collapse_spaces
 from generator.resources import data_dir
 
 DEFAULT_LANGUAGE = "en"
 DEFAULT_TEMPLATE = "thank-you"
 DEFAULT_TAGS = ("@amnesty",)
 DEFAULT_HASHTAGS = ("#StandWithBelarus",)
+# What a tag and a hashtag may be: the platforms' own rules for handles and topic tags.
+TAG_PATTERN = re.compile(r"@[A-Za-z0-9_.]{1,30}\Z")
+HASHTAG_PATTERN = re.compile(r"#\w{1,100}\Z")
 MAX_MESSAGE_CHARS = 2000
 MAX_TEMPLATE_BYTES = 100_000
 _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -49,13 +54,18 @@ class Language:
     direction: str
     caption: str
     alt: str
-    pictures: Mapping[str, str]
-    flowers: Mapping[str, str]
+    picture: Mapping[str, object]  # the words that describe a picture (see generator.describe)
     messages: Mapping[str, MessageTemplate]
+
+    @property
+    def flowers(self) -> Mapping[str, str]:
+        """Each species' name in this language."""
+        species = self.picture.get("species", {})
+        return {key: str(entry.get("name", key)) for key, entry in species.items() if isinstance(entry, Mapping)}
 
 
 def _tidy(text: str) -> str:
-    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    lines = [collapse_spaces(line) for line in text.strip().splitlines()]
     return "\n".join(line for line in lines if line)
 
 
@@ -147,18 +157,27 @@ def _read_language(path: Path, base: Mapping[str, Language]) -> Language:
         if inherited:
             return Language(code, data.get("name", inherited.name), data.get("direction", inherited.direction),
                             data.get("caption", inherited.caption), data.get("alt", inherited.alt),
-                            MappingProxyType({**inherited.pictures, **data.get("pictures", {})}),
-                            MappingProxyType({**inherited.flowers, **data.get("flowers", {})}),
+                            _merged(inherited.picture, data.get("picture", {})),
                             MappingProxyType({**inherited.messages, **messages}))
         return Language(code, data["name"], data.get("direction", "ltr"), data["caption"], data["alt"],
-                        MappingProxyType(data.get("pictures", {})), MappingProxyType(data.get("flowers", {})),
-                        MappingProxyType(messages))
+                        _merged({}, data.get("picture", {})), MappingProxyType(messages))
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"template catalogue {path}: not valid TOML ({exc})") from None
     except KeyError as exc:
         raise TemplateError(f"template catalogue {path}: missing the key {exc}") from None
     except (TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise TemplateError(f"template catalogue {path}: malformed ({exc})") from None
+
+
+def _merged(base: Mapping[str, object], over: Mapping[str, object]) -> Mapping[str, object]:
+    """A campaign's picture words laid over the bundled ones, table by table (one species, one colour...)."""
+    if not isinstance(over, Mapping):
+        raise TypeError("[picture] must be a table")
+    merged = dict(base)
+    for key, value in over.items():
+        inner = merged.get(key)
+        merged[key] = _merged(inner, value) if isinstance(value, Mapping) and isinstance(inner, Mapping) else value
+    return MappingProxyType(merged)
 
 
 def find_template(template: str, language: str, extra: Path | None = None) -> MessageTemplate:
@@ -211,10 +230,11 @@ def literal_message(text: str) -> str:
     """A message typed by the user: used as it is (never a template), whitespace tidied."""
     tidy = _tidy(text)
     if not tidy:
-        raise UsageError("--message is empty; write a few words of solidarity")
+        raise UsageError("--message is empty; write a few words of solidarity", MESSAGE_EMPTY)
     if len(tidy) > MAX_MESSAGE_CHARS:
         raise LayoutError(f"--message has {len(tidy):,} characters, {len(tidy) - MAX_MESSAGE_CHARS:,} over the "
-                          f"{MAX_MESSAGE_CHARS:,} any post can hold; shorten it")
+                          f"{MAX_MESSAGE_CHARS:,} any post can hold; shorten it", MESSAGE_TOO_LONG,
+                          over=len(tidy) - MAX_MESSAGE_CHARS)
     return tidy
 
 
@@ -236,15 +256,23 @@ def caption(language: Language, message: str, tags: tuple[str, ...]) -> str:
                                         f"caption ({language.code})"))
 
 
-def alt_text(language: Language, message: str, tags: tuple[str, ...], picture_kind: str,
-             species: str | None, description: str | None) -> str:
-    flower = language.flowers.get(species or "", species or "")
-    picture_source = language.pictures.get(picture_kind, language.pictures.get("photo", ""))
-    values = {"flower": flower, "description": description or flower, "message": " ".join(message.split()),
-              "tags": tags}
-    picture = render_sandboxed(picture_source, values, f"alt picture ({language.code})")
-    return " ".join(render_sandboxed(language.alt, {**values, "picture": picture},
-                                     f"alt text ({language.code})").split())
+def alt_text(language: Language, message: str, picture: Picture, tags: tuple[str, ...] = ()) -> str:
+    """The picture described as fully as the language's words allow, then the message, ending with one full
+    stop. The catalogue leaves the tags out (the caption has them, and a screen reader would read them
+    twice); `tags` is there for a campaign's own `alt` template that wants them."""
+    words = {"picture": describe(picture, language.picture, language.code),
+             "message": _without_final_full_stop(collapse_spaces(message)), "tags": tags}
+    text = collapse_spaces(render_sandboxed(language.alt, words, f"alt text ({language.code})"))
+    return _ENDS_WITH_OWN_MARK.sub(r"\1", text)
+
+
+def _without_final_full_stop(message: str) -> str:
+    """The alt text's own full stop follows the quoted message, so the message's final one goes (an ellipsis stays)."""
+    return message[:-1] if message.endswith(".") and not message.endswith("..") else message
+
+
+# A message ending in ! or ? already ends its sentence: no full stop after its closing quote.
+_ENDS_WITH_OWN_MARK = re.compile(r"([!?؟][\u00a0\u202f]?[»”“\"])\.$")
 
 
 def _tidy_block(text: str) -> str:
@@ -256,6 +284,8 @@ def check_limit(kind: str, text: str, limit: int | None, counting_rule: str, for
         return
     size = counting.length(text, counting_rule)
     if size > limit:
-        unit = {"x-weighted": "weighted characters", "graphemes": "characters"}.get(counting_rule, "characters")
+        units = {"x-weighted": "weighted characters", "threads": "characters (an emoji counting its UTF-8 bytes)"}
+        unit = units.get(counting_rule, "characters")
         raise LayoutError(f"{format_name}: the {kind} is {size} {unit}, {size - limit} over the limit of {limit}; "
-                          f"shorten the message or drop some tags")
+                          f"shorten the message or drop some tags", CAPTION_TOO_LONG, over=size - limit,
+                          format=format_name, part=kind)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from generator import __version__, fonts, messages
 from generator.digests import file_sha256
-from generator.errors import UsageError
+from generator.errors import TAG_INVALID, UsageError
 from generator.flowers import FlowerChoice, resolve_flower
 from generator.fonts import Face, user_face
 from generator.formats import Format, resolve_formats
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from generator.kit import Logo
 
 IMAGE_TYPES = {"jpeg": "jpg", "png": "png", "webp": "webp"}
-_TAG = re.compile(r"@[A-Za-z0-9_.]{1,30}\Z")
-_HASHTAG = re.compile(r"#\w{1,100}\Z")
 
 
 @dataclass(frozen=True)
@@ -118,12 +116,12 @@ def plan_posts(request: PostRequest) -> list[PostSpec]:
     flower = resolve_flower(request.flower, request.focus)
     message, message_id = _message(request, catalogue)
     messages.refuse_control_characters(message, "the message")
-    tags = messages.tag_line(_normalised(request.tags, "@", _TAG, messages.DEFAULT_TAGS, "--tag"),
-                             _normalised(request.hashtags, "#", _HASHTAG, messages.DEFAULT_HASHTAGS, "--hashtag"))
+    tags = messages.tag_line(_normalised(request.tags, "@", messages.TAG_PATTERN, messages.DEFAULT_TAGS, "--tag"),
+                             _normalised(request.hashtags, "#", messages.HASHTAG_PATTERN, messages.DEFAULT_HASHTAGS, "--hashtag"))
     font = user_face(request.font) if request.font else None
     _check_drawable(message, tags, font)
     caption = messages.caption(language, message, tags)
-    alt = messages.alt_text(language, message, tags, flower.picture_kind, flower.species, flower.description)
+    alt = messages.alt_text(language, message, flower.picture, tags)
     for fmt in formats:
         _check_text_limits(fmt, caption, alt)
     return [PostSpec(flower, message, message_id, language.code, language.direction, fmt, request.style, tags,
@@ -148,7 +146,8 @@ def _normalised(given: tuple[str, ...], sigil: str, pattern: re.Pattern, default
     for raw in (*defaults, *given):
         tag = raw.strip() if raw.strip().startswith(sigil) else sigil + raw.strip()
         if not pattern.match(tag):
-            raise UsageError(f"{option} '{raw}': use letters, digits and underscores only, like {sigil}Medics")
+            raise UsageError(f"{option} '{raw}': use letters, digits and underscores only, like {sigil}Medics",
+                             TAG_INVALID, tag=raw.strip())
         result.setdefault(tag.casefold(), tag)
     return tuple(result.values())
 
@@ -161,7 +160,7 @@ def _check_drawable(message: str, tags: tuple[str, ...], font: Face | None) -> N
 
 def _check_text_limits(fmt: Format, caption: str, alt: str) -> None:
     messages.check_limit("caption", caption, fmt.caption_limit, fmt.counting, fmt.name)
-    messages.check_limit("alt text", alt, fmt.alt_limit, "characters", fmt.name)
+    messages.check_limit("alt text", alt, fmt.alt_limit, fmt.alt_counting, fmt.name)
 
 
 def _warnings(fmt: Format, tags: tuple[str, ...]) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from PIL import Image, ImageDraw
@@ -18,12 +19,27 @@ def visual_order(runs: tuple[Run, ...], rtl_paragraph: bool) -> list[Run]:
     if not rtl_paragraph:
         return list(runs)
     groups: list[list[Run]] = []
-    for run in runs:
+    for run in _neutrals_resolved(runs):
         if groups and not run.rtl and not groups[-1][-1].rtl:
             groups[-1].append(run)
         else:
             groups.append([run])
     return [run for group in reversed(groups) for run in group]
+
+
+def _neutrals_resolved(runs: tuple[Run, ...]) -> list[Run]:
+    """In a right-to-left paragraph, a run of only punctuation and spaces (the "— " opening a signature, in
+    a font of its own) runs right to left too, unless it sits between left-to-right text (bidi rule N1):
+    otherwise its space would land outside the dash instead of between the dash and the name."""
+    strong = [None if fonts.is_neutral_text(run.text) else run.rtl for run in runs]
+    resolved = []
+    for index, run in enumerate(runs):
+        if strong[index] is None:
+            before = next((d for d in reversed(strong[:index]) if d is not None), True)
+            after = next((d for d in strong[index + 1:] if d is not None), True)
+            run = replace(run, rtl=before or after)
+        resolved.append(run)
+    return resolved
 
 
 def draw_line(image: Image.Image, chain: FontChain, text: str, size: int, left: float, baseline: float,

@@ -21,9 +21,8 @@ from PIL import Image, ImageDraw, ImageFont, ImageStat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.flowers import BUNDLED_SIZE  # noqa: E402  (covers 1600x900 and 1080x1920 by cover-cropping)
 from generator.flowers.grow import encode_bundled_jpeg, grow  # noqa: E402
-
-BUNDLED_SIZE = (1600, 2000)  # covers 1600x900 and 1080x1920 by cover-cropping, never upscaling
 
 
 @dataclass(frozen=True)

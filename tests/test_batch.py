@@ -98,7 +98,7 @@ def test_every_problem_is_reported_up_front_and_good_rows_still_render(run, tmp_
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     expected_starts = [
-        "Error: c.csv:4:colour: unknown column",
+        "Error: c.csv:1:colour: unknown column",  # the header's problem; row 4, which fills it in, is refused
         "Error: c.csv:5:formats: unknown format 'tiktok'",
         "Error: c.csv:6:lang: unknown language 'xx'",
         "Error: c.csv:7:flower: photo missing.jpg: no such file",
@@ -112,7 +112,7 @@ def test_every_problem_is_reported_up_front_and_good_rows_still_render(run, tmp_
     assert "'who' is undefined" in next(line for line in lines if line.startswith("Error: c.csv:8:"))
     assert len(images(tmp_path / "output")) == 2
     with open(tmp_path / "output" / "errors.csv", encoding="utf-8-sig") as stream:
-        assert [row["row"] for row in csv.DictReader(stream)] == [str(n) for n in range(4, 12)]
+        assert [row["row"] for row in csv.DictReader(stream)] == ["1"] + [str(n) for n in range(5, 12)]
 
 
 def test_dry_run_validates_and_writes_nothing(run, tmp_path):

@@ -76,4 +76,4 @@ def test_a_noisy_photo_in_png_and_webp_is_written_or_refused_in_one_line(run, tm
         assert not (tmp_path / "capped").exists()
     else:
         written = next((tmp_path / "capped").glob(f"*.{'png' if image_type == 'png' else 'webp'}"))
-        assert written.stat().st_size <= 975 * 1024
+        assert written.stat().st_size <= FORMATS["bluesky"].max_bytes

@@ -129,6 +129,7 @@ def test_headers_as_a_spreadsheet_types_them_and_unknown_columns_said_once(run, 
     (tmp_path / "c.csv").write_text("Message,Formats,Notes\nThank you,x,a\nMerci,x,b\n")
     result = run("batch", "c.csv", "--dry-run")
     lines = result.stderr.splitlines()
-    assert lines[0] == ("Error: c.csv:2:notes: unknown column; use: id, flower, focus, message, template, vars, "
-                        "lang, formats, style, tags, hashtags, image_type, font, templates, kit or var.NAME")
+    assert lines[0] == ("Error: c.csv:1:Notes: unknown column; use: id, flower, focus, message, template, vars, "
+                        "lang, formats, style, tags, hashtags, image_type, font, templates, kit, or var.Notes for a "
+                        "template variable")
     assert len(lines) == 2  # the one problem, then the summary

@@ -164,8 +164,12 @@ BAD_KITS = [
     ('[colours]\ntext = 12\n', 'colours.text: 12 is not a colour; write it like "#1d1d1b"'),
     ('[colours]\nbackground = "#ffffff"\n', "colours.background: unknown colour; a kit may set: panel, text, accent"),
     ('colours = "red"\n', 'colours: must be a table, like [colours] panel = "#1d1d1b"'),
-    ('colour = "red"\n', "unknown key 'colour'; a kit may set: style, font, lang, template, tags, hashtags, colours, "
-                         "logo"),
+    ('shape = "round"\n', "unknown key 'shape'; a kit may set: style, font, lang, template, tags, hashtags, colours, "
+                          "logo"),
+    ('stlye = "banner"\n', "unknown key 'stlye'; did you mean 'style'?"),
+    ('hashtag = ["#A"]\nhashtags = ["#B"]\n', "'hashtags' and 'hashtag' are the same key; keep one of them"),
+    ('[colours]\npanle = "#ffffff"\n', "colours.panle: unknown colour; did you mean 'panel'?"),
+    ('[logo]\nfile = "logo.png"\npostion = "top-left"\n', "logo.postion: unknown key; did you mean 'position'?"),
     ('style = "fancy"\n', "style: unknown style 'fancy'; choose one of: card, light-card, banner, scrim, polaroid, "
                           "white-red-white"),
     ("style = 3\n", 'style: 3 is not text; write it like style = "banner"'),
@@ -214,3 +218,10 @@ def test_apply_kit_keeps_what_the_row_gave():
 
     fields = apply_kit(FakeKit(), {"message": "Hi", "style": "card"}, {"message", "style"})
     assert fields == {"message": "Hi", "style": "card", "template": None, "language": "be"}
+
+
+def test_a_kit_takes_make_s_own_spellings_singular_or_plural(tmp_path):
+    write_kit(tmp_path, 'Language = "be"\ntag = "@amnesty_pl"\nhashtag = ["FreeMedics"]\n[colors]\npanel = "#1d1d1b"\n')
+    loaded = load_kit(tmp_path / "campaign.toml")
+    assert (loaded.language, loaded.tags, loaded.hashtags) == ("be", ("@amnesty_pl",), ("#FreeMedics",))
+    assert loaded.palette is not None

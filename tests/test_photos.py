@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import math
 import os
 import random
@@ -25,7 +26,7 @@ from generator.flowers.crop import cover_box, cover_crop
 from generator.flowers.focus import auto_focus, parse_focus
 from generator.flowers.photo import MAX_PIXELS, open_photo, open_photo_bytes
 
-CHOOSE = "choose a JPEG, PNG, WebP, HEIC, AVIF, TIFF or GIF photo"
+CHOOSE = "choose a JPEG, PNG, WebP, HEIC, AVIF, TIFF, GIF or BMP photo"
 RED, BLUE, WHITE = (255, 0, 0), (0, 0, 255), (255, 255, 255)
 ORIENTATION = 0x0112
 PRESET_SIZES = [(1080, 1080), (1080, 1350), (1080, 1920), (1600, 900), (1200, 630), (1200, 627)]
@@ -589,9 +590,92 @@ def test_unsupported_formats_are_named(tmp_path: Path, name: str, content: bytes
     expect_error(path, f"photo {path}: {kind} files are not supported; {CHOOSE}")
 
 
-def test_bmp_is_named_as_unsupported(tmp_path: Path) -> None:
-    path = save(upright_marker(), tmp_path / "paint.bmp")
-    expect_error(path, f"photo {path}: BMP files are not supported; {CHOOSE}")
+# --- BMP (Windows Paint, scanners, old cameras) and binary Netpbm (scanner software) ------------------------
+
+
+def bmp_rle8(width: int, height: int, run: int) -> bytes:
+    """An 8-bit RLE-compressed BMP of grey runs `run` pixels long (Pillow decodes these in Python)."""
+    line = bytearray()
+    for start in range(0, width, run):
+        line += bytes([min(run, width - start), 7])
+    data = (bytes(line) + b"\0\0") * height + b"\0\1"
+    palette = b"".join(bytes([i, i, i, 0]) for i in range(256))
+    offset = 14 + 40 + len(palette)
+    return (b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset)
+            + struct.pack("<IiiHHIIiiII", 40, width, height, 1, 8, 1, len(data), 2835, 2835, 256, 0) + palette + data)
+
+
+def bmp_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A 24-bit BMP header promising 900 megapixels, with almost nothing after it."""
+    return (b"BM" + struct.pack("<IHHI", 54 + 16, 0, 0, 54)
+            + struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, 0, 2835, 2835, 0, 0) + bytes(16))
+
+
+@pytest.mark.parametrize(("name", "mode"), [
+    ("paint.bmp", "RGB"), ("palette.bmp", "P"), ("grey.bmp", "L"), ("line-art.bmp", "1"), ("cut-out.bmp", "RGBA"),
+    ("scan.ppm", "RGB"), ("scan.pgm", "L"), ("scan.pbm", "1"),
+])
+def test_bmp_and_netpbm_photos_open_upright_and_clean(tmp_path: Path, name: str, mode: str) -> None:
+    marker = upright_marker()
+    picture = marker.convert(mode) if mode != "P" else marker.quantize(8)
+    path = save(picture, tmp_path / name)
+    image = open_photo(path)
+    assert_clean_rgb(image)
+    assert image.size == (300, 200)
+    expected = picture.convert("RGB")
+    for corner in ((10, 10), (290, 190)):  # the red block stays top-left, whatever the pixels became
+        assert near(image.getpixel(corner), expected.getpixel(corner), 8)
+    assert image.getpixel((10, 10)) != image.getpixel((290, 190)) or mode == "1"
+
+
+def test_a_bmp_photo_makes_a_post(run, tmp_path: Path) -> None:
+    save(flower_scene((1400, 1000), (0.6, 0.4)), tmp_path / "paint.bmp")
+    result = run("make", "-f", "paint.bmp", "-m", "Thank you", "--json")
+    assert result.exit_code == 0, result.output
+    assert Image.open(json.loads(result.stdout)["posts"][0]["image"]).size == (1080, 1080)
+
+
+def test_a_bmp_upload_opens_in_memory(tmp_path: Path) -> None:
+    data = io.BytesIO()
+    upright_marker().save(data, "BMP")
+    image = open_photo_bytes(data.getvalue(), "paint.bmp")
+    assert_clean_rgb(image) is None and near(image.getpixel((10, 10)), RED)
+
+
+def test_a_bmp_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.bmp"
+    path.write_bytes(bmp_bomb())
+    assert path.stat().st_size < 100
+    with pytest.raises(PhotoError, match=r"the image is too large .*over the limit of "):
+        open_photo(path)
+
+
+def test_a_truncated_bmp_is_said_to_be_incomplete(tmp_path: Path) -> None:
+    whole = save(flower_scene((600, 400), (0.5, 0.5)), tmp_path / "whole.bmp").read_bytes()
+    path = tmp_path / "cut.bmp"
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(PhotoError, match=r"^photo .*cut\.bmp: the file is (incomplete|damaged)"):
+        open_photo(path)
+
+
+def test_an_rle_bmp_is_refused_before_its_slow_decoder_runs(tmp_path: Path) -> None:
+    path = tmp_path / "old.bmp"
+    path.write_bytes(bmp_rle8(2000, 1500, 1))
+    expect_error(path, f"photo {path}: this is an RLE-compressed BMP, which cannot be read quickly enough; "
+                       "save it again as PNG or JPEG (or as an uncompressed 24-bit BMP)")
+
+
+def test_a_plain_text_netpbm_is_refused_before_its_slow_decoder_runs(tmp_path: Path) -> None:
+    path = tmp_path / "scan.ppm"
+    path.write_bytes(b"P3\n2 1\n255\n255 0 0 0 0 255\n")
+    expect_error(path, f"photo {path}: this is a plain-text (ASCII) Netpbm file, which cannot be read quickly "
+                       "enough; save it again as PNG or JPEG (or as an uncompressed 24-bit BMP)")
+
+
+@pytest.mark.parametrize(("name", "kind"), [("favicon.ico", "icon (ICO)"), ("scan.jp2", "JPEG 2000")])
+def test_formats_left_out_on_purpose_are_named(tmp_path: Path, name: str, kind: str) -> None:
+    path = save(upright_marker((64, 64)), tmp_path / name)
+    expect_error(path, f"photo {path}: {kind} files are not supported; {CHOOSE}")
 
 
 def test_decompression_bomb_is_refused(tmp_path: Path) -> None:

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
+from generator.describe import Picture
 from generator.digests import file_sha256
 from generator.errors import PhotoError, UsageError
 from generator.resources import data_dir
 
 DEFAULT_FLOWER = "cornflower"
+BUNDLED_SIZE = (1600, 2000)  # the bundled pictures are grown at this size (scripts/grow_bundled_flowers.py)
 GROW_PREFIX = "grow:"
 
 Focus = tuple[float, float]
@@ -47,6 +49,7 @@ class FlowerChoice:
     path: Path | None = None
     focus: Focus | None = None
     description: str | None = None
+    picture: Picture = Picture()  # what it shows, for alt text in any language; a photo is just "a photo"
     # An uploaded photo's bytes: never written to disk. Left out of hashing, equality and repr, since
     # `digest` (their sha256) already identifies them and a repr must not dump a photo into a log.
     data: bytes | None = field(default=None, compare=False, repr=False)
@@ -84,7 +87,7 @@ def resolve_flower(text: str | FlowerChoice | None, focus: Focus | None = None) 
     if text in bundled():
         flower = bundled()[text]
         return FlowerChoice("bundled", flower.name, _bundled_digest(flower.name), flower.species, flower.seed,
-                            flower.path, focus or flower.focus, flower.description)
+                            flower.path, focus or flower.focus, flower.description, _bundled_picture(flower.name))
     path = Path(text).expanduser()
     if path.suffix or path.exists() or "/" in text or "\\" in text:
         return _photo(path, focus)
@@ -104,11 +107,10 @@ def _grown(text: str, focus: Focus | None) -> FlowerChoice:
         seed = int(seed_text) if seed_text else 0
     except ValueError:
         raise UsageError(f"'{text}': the seed after the species must be a whole number, like grow:{species}:42") from None
-    from generator.flowers.grow import describe
+    from generator.flowers.grow import describe, picture
 
-    description = describe(species, seed)
     return FlowerChoice("grown", f"{species}-{seed}", f"grow/{species}/{seed}", species, seed, focus=focus,
-                        description=description)
+                        description=describe(species, seed), picture=picture(species, seed))
 
 
 def _photo(path: Path, focus: Focus | None) -> FlowerChoice:
@@ -124,6 +126,14 @@ def _photo(path: Path, focus: Focus | None) -> FlowerChoice:
     except OSError as exc:
         raise PhotoError(f"photo {path}: cannot be read ({exc.strerror or exc})") from None
     return FlowerChoice("photo", path.stem, digest, path=path, focus=focus)
+
+
+@cache
+def _bundled_picture(name: str) -> Picture:
+    from generator.flowers.grow import picture
+
+    flower = bundled()[name]
+    return picture(flower.species, flower.seed, BUNDLED_SIZE, flower.composition, flower.palette)
 
 
 def _bundled_digest(name: str) -> str:

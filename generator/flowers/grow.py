@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+from generator.describe import Picture
 from generator.errors import UsageError
 from generator.flowers.painting import Color, Frame, Point, mix, sketchy, vignette
 from generator.flowers.scenery import (
@@ -151,7 +152,7 @@ _COUNT_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
 class GrownFlower:
     image: Image.Image  # mode "RGB", exactly the requested size
     focus: tuple[float, float]  # centre of the main bloom(s), as fractions (x, y) of width and height
-    description: str  # a short English phrase for alt text
+    description: str  # a short English phrase for listings; alt text in any language comes from `picture()`
 
 
 @dataclass
@@ -210,14 +211,36 @@ def grow(
 
 def describe(species: str, seed: int = 0, size: tuple[int, int] = (1080, 1350), composition: str = "single",
              palette: str = "natural") -> str:
-    """What `grow` with the same arguments paints, in words, without painting it (for alt text)."""
+    """What `grow` with the same arguments paints, in English words, without painting it (for listings)."""
+    kind, mood, plan = _planned(species, seed, size, composition, palette)
+    return _describe(kind, composition, palette, mood, plan)
+
+
+def picture(species: str, seed: int = 0, size: tuple[int, int] = (1080, 1350), composition: str = "single",
+            palette: str = "natural") -> Picture:
+    """What `grow` with the same arguments paints, as facts any language can phrase (for alt text)."""
+    _, mood, plan = _planned(species, seed, size, composition, palette)
+    if composition == "single":
+        main = plan.front[0].colors.name
+        behind = sorted({b.colors.name for b in plan.middle} - {main}, key=_flag_order)
+        return Picture("drawing", species, composition, (main,), tuple(behind) if palette == "white-red-white" else (),
+                       mood=mood.name)
+    colours = tuple(sorted({b.colors.name for b in plan.front}, key=_flag_order))
+    ribbon = None if plan.ribbon is None else "white-red-white" if palette == "white-red-white" else "linen"
+    return Picture("drawing", species, composition, colours, count=len(plan.front) if composition == "bouquet" else 0,
+                   ribbon=ribbon, mood=mood.name)
+
+
+def _planned(species: str, seed: int, size: tuple[int, int], composition: str,
+             palette: str) -> tuple[Species, Mood, _Plan]:
     _check_choice("flower species", species, SPECIES)
+    _check_choice("composition", composition, COMPOSITIONS)
+    _check_choice("palette", palette, PALETTES)
     kind = _SPECIES[species]
     rng = random.Random(f"{species}|{seed}|{composition}|{palette}")
     mood = _MOODS[rng.choice(_PALETTE_MOODS[palette])]
     colours = _bloom_colours(kind, palette, rng)
-    plan = _PLANNERS[composition](kind, _checked_size(size), colours, rng)
-    return _describe(kind, composition, palette, mood, plan)
+    return kind, mood, _PLANNERS[composition](kind, _checked_size(size), colours, rng)
 
 
 def encode_bundled_jpeg(image: Image.Image) -> bytes:

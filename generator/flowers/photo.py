@@ -20,7 +20,8 @@ from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
-from generator.errors import PhotoError
+from generator.errors import (PHOTO_NOT_AN_IMAGE, PHOTO_SHAPE, PHOTO_TOO_LARGE, PHOTO_UNREADABLE,
+                               PhotoError)
 
 MAX_PIXELS = 100_000_000
 """Decompression-bomb limit: a photo that would decode to more pixels than this is refused.
@@ -39,7 +40,15 @@ MAX_FILE_BYTES = 250_000_000
 ALPHA_BACKGROUND = (255, 255, 255)
 """The colour transparent areas are flattened onto."""
 
-SUPPORTED_FORMATS = "JPEG, PNG, WebP, HEIC, AVIF, TIFF or GIF"
+SUPPORTED_FORMATS = "JPEG, PNG, WebP, HEIC, AVIF, TIFF, GIF or BMP"
+"""The formats a supporter is told to choose from. Binary Netpbm (PPM/PGM/PBM, as scanner software writes it)
+is read too but left out of this list: nobody looks for it by name.
+
+Left out on purpose, after measuring: RLE-compressed BMP and plain-text Netpbm (Pillow decodes both in
+Python: 2.7 s for a 3-megapixel RLE BMP of one-pixel runs, 23 s for a 6-megapixel plain PPM, so a 250 MB
+file would hold a worker for minutes); JPEG 2000 (OpenJPEG decodes at full resolution into 32-bit samples,
+over a gigabyte at our pixel limit, and supporters' phones and cameras do not write it); ICO (icons are at
+most 256 px, far too small for a 1080-px post); PSD, TGA, PCX and the rest (no one's photo is one)."""
 _CHOOSE_SUPPORTED = f"choose a {SUPPORTED_FORMATS} photo"
 _DRAFTABLE_FORMATS = ("JPEG", "MPO")
 _HEADER_BYTES = 512
@@ -59,7 +68,14 @@ _IMAGE_SUFFIXES = {
     ".tif",
     ".tiff",
     ".gif",
+    ".bmp",
+    ".dib",
+    ".ppm",
+    ".pgm",
+    ".pbm",
+    ".pnm",
 }
+_SLOW_DECODERS = {"bmp_rle": "an RLE-compressed BMP", "ppm_plain": "a plain-text (ASCII) Netpbm file"}
 
 # Pillow's plugins signal a broken file with any of these, depending on where the damage is.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError, struct.error,
@@ -141,7 +157,7 @@ def _check_file_size(label: str, size: int) -> None:
         raise _problem(
             label,
             f"the file is {_megabytes(size)}, over the {_megabytes(MAX_FILE_BYTES)} limit",
-            "choose a smaller photo or export it at a lower quality",
+            "choose a smaller photo or export it at a lower quality", PHOTO_TOO_LARGE,
         )
 
 
@@ -161,6 +177,7 @@ def _decode(file: IO[bytes], label: str, target: tuple[int, int] | None) -> Imag
                 _decode_reduced(image, target)
                 _refuse_bomb(image, label)
                 _refuse_sliver(image, label)
+                _refuse_slow_decoder(image, label)
                 image.load()
                 return _normalise(image)
     except Image.DecompressionBombError:
@@ -168,7 +185,8 @@ def _decode(file: IO[bytes], label: str, target: tuple[int, int] | None) -> Imag
     except UnidentifiedImageError:
         raise _unidentified(label, header) from None
     except MemoryError:
-        raise _problem(label, "the image is too large to decode in memory", "choose a smaller photo") from None
+        raise _problem(label, "the image is too large to decode in memory", "choose a smaller photo",
+                       PHOTO_TOO_LARGE) from None
     except _DECODE_ERRORS as exc:
         raise _damaged(label, exc) from None
 
@@ -177,7 +195,7 @@ def _readable_formats() -> tuple[str, ...]:
     """The Pillow formats we accept; asking for only these also keeps rarely used decoders out of reach."""
     _import_pillow_plugins()
     heif = ("HEIF",) if "HEIF" in Image.OPEN else ()
-    return ("JPEG", "PNG", "WEBP", "AVIF", "TIFF", "GIF", *heif)
+    return ("JPEG", "PNG", "WEBP", "AVIF", "TIFF", "GIF", "BMP", "PPM", *heif)
 
 
 @functools.cache
@@ -185,9 +203,11 @@ def _import_pillow_plugins() -> None:
     # Image.open(formats=...) needs each plugin registered; importing just these is cheaper than Image.init().
     from PIL import (  # noqa: F401
         AvifImagePlugin,
+        BmpImagePlugin,
         GifImagePlugin,
         JpegImagePlugin,
         PngImagePlugin,
+        PpmImagePlugin,
         TiffImagePlugin,
         WebPImagePlugin,
     )
@@ -208,7 +228,15 @@ def _refuse_sliver(image: Image.Image, label: str) -> None:
     width, height = image.size
     if max(width, height) > MAX_ASPECT * min(width, height):
         raise _problem(label, f"the picture is a {width}x{height} sliver",
-                       f"choose a photo no more than {MAX_ASPECT} times as long as it is wide")
+                       f"choose a photo no more than {MAX_ASPECT} times as long as it is wide", PHOTO_SHAPE)
+
+
+def _refuse_slow_decoder(image: Image.Image, label: str) -> None:
+    """Variants whose decoder is Python code, slow enough per pixel to hold a worker for minutes."""
+    kind = next((_SLOW_DECODERS[tile[0]] for tile in image.tile if tile[0] in _SLOW_DECODERS), None)
+    if kind:
+        raise _problem(label, f"this is {kind}, which cannot be read quickly enough",
+                       "save it again as PNG or JPEG (or as an uncompressed 24-bit BMP)")
 
 
 def _refuse_bomb(image: Image.Image, label: str) -> None:
@@ -382,10 +410,10 @@ def _unidentified(label: str, header: bytes) -> PhotoError:
         )
     known = _name_other_format(header)
     if known:
-        return _problem(label, f"{known} files are not supported", _CHOOSE_SUPPORTED)
+        return _problem(label, f"{known} files are not supported", _CHOOSE_SUPPORTED, PHOTO_NOT_AN_IMAGE)
     if Path(label).suffix.lower() in _IMAGE_SUFFIXES:
         return _problem(label, "the file is damaged or not really an image", _CHOOSE_SUPPORTED)
-    return _problem(label, "the file is not an image", _CHOOSE_SUPPORTED)
+    return _problem(label, "the file is not an image", _CHOOSE_SUPPORTED, PHOTO_NOT_AN_IMAGE)
 
 
 def _name_other_format(header: bytes) -> str | None:
@@ -401,14 +429,13 @@ def _name_other_format(header: bytes) -> str | None:
         b"\x00\x00\x00\x0cjp  ": "JPEG 2000",
         b"\xff\x0a": "JPEG XL",
         b"\x00\x00\x00\x0cjxl ": "JPEG XL",
+        b"\x00\x00\x01\x00": "icon (ICO)",
     }
     for signature, name in signatures.items():
         if start.startswith(signature):
             return name
     if start.startswith(b"<?xml") and b"<svg" in start:
         return "SVG"
-    if header.startswith(b"BM") and header[6:10] == b"\0\0\0\0":
-        return "BMP"
     if _ftyp_brands(header):
         return "video (MP4/MOV)"
     return None
@@ -425,7 +452,7 @@ def _too_many_pixels(label: str, size: tuple[int, int] | None) -> PhotoError:
     return _problem(
         label,
         f"the image is too large ({dimensions}over the limit of {MAX_PIXELS:,} pixels)",
-        "choose a smaller photo or scale it down",
+        "choose a smaller photo or scale it down", PHOTO_TOO_LARGE,
     )
 
 
@@ -437,8 +464,8 @@ def _is_a_folder(label: str) -> PhotoError:
     return _problem(label, "this is a folder, not a photo", f"give the path of a {SUPPORTED_FORMATS} file")
 
 
-def _problem(label: str, what: str, fix: str) -> PhotoError:
-    return PhotoError(f"photo {label}: {what}; {fix}")
+def _problem(label: str, what: str, fix: str, kind: str = PHOTO_UNREADABLE) -> PhotoError:
+    return PhotoError(f"photo {label}: {what}; {fix}", kind)
 
 
 def _printable(name: str) -> str:
