@@ -7,6 +7,10 @@ Both run interleaved in one process, on the same file, so machine load affects t
 reported as medians and their ratio, never as an absolute promise.
 
     python bench/bench_photo.py [--rounds 15]
+    python bench/bench_photo.py --batch 60 [--jobs 2] [--baseline CHECKOUT]
+
+--batch N times a campaign in which every post has its own 12 MP phone JPEG (N distinct files), through
+`solidarity batch` in a fresh process, alternating with the same run from a baseline checkout if given.
 """
 
 from __future__ import annotations
@@ -103,10 +107,64 @@ def interleaved(pipelines: dict[str, Callable[[Path], Image.Image]], path: Path,
     return times
 
 
+def distinct_photos(folder: Path, count: int) -> list[Path]:
+    """`count` different phone JPEGs: one meadow, each with its own bloom placed and coloured apart."""
+    rng = random.Random(7)
+    base = phone_photo()
+    paths = []
+    for number in range(count):
+        image = base.copy()
+        x, y = rng.uniform(400, 3600), rng.uniform(300, 2700)
+        ImageDraw.Draw(image).ellipse((x - 250, y - 250, x + 250, y + 250),
+                                      fill=(rng.randint(40, 250), rng.randint(20, 120), rng.randint(60, 250)))
+        path = folder / f"phone-{number:03d}.jpg"
+        image.save(path, quality=92)
+        paths.append(path)
+    return paths
+
+
+def batch_run(count: int, jobs: int, rounds: int, baseline: str | None) -> None:
+    import csv
+    import subprocess
+
+    here = str(Path(__file__).resolve().parents[1])
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        photos = distinct_photos(work, count)
+        campaign = work / "photos.csv"
+        with open(campaign, "w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(["flower", "message", "formats"])
+            for number, photo in enumerate(photos):
+                writer.writerow([str(photo), f"Thank you, doctors of Belarus. ({number})", "instagram-portrait"])
+        checkouts = {"ours": here, **({"baseline": baseline} if baseline else {})}
+        seconds: dict[str, list[float]] = {name: [] for name in checkouts}
+        for round_number in range(rounds):
+            order = list(checkouts.items())
+            for name, checkout in order if round_number % 2 == 0 else reversed(order):
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "generator", "batch", str(campaign), "-j", str(jobs), "-q",
+                                "--force", "-o", str(work / name)], check=True, cwd=checkout,
+                               stdout=subprocess.DEVNULL)
+                seconds[name].append(time.perf_counter() - start)
+        print(f"{count} posts, each from its own 12 MP phone JPEG, --jobs {jobs}, median of {rounds} rounds")
+        for name, values in seconds.items():
+            print(f"  {name:<10}{count / statistics.median(values):7.1f} posts/s  (median {statistics.median(values):.1f} s)")
+        if baseline:
+            print(f"  ours vs baseline: {statistics.median(seconds['baseline']) / statistics.median(seconds['ours']):.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--batch", type=int, metavar="N", help="time a campaign of N distinct phone photos")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--baseline", metavar="CHECKOUT")
+    options = parser.parse_args()
+    if options.batch:
+        batch_run(options.batch, options.jobs, min(options.rounds, 5), options.baseline)
+        return
+    rounds = options.rounds
     with tempfile.TemporaryDirectory() as folder:
         cases = {
             "landscape, orientation 1": save_phone_jpeg(Path(folder), "landscape.jpg", 1),

@@ -2,7 +2,9 @@
 
 Runs each command alternately, so both see the same machine load, and reports medians and ratios:
 
-    python bench/startup.py [--rounds 15]
+    python bench/startup.py [--rounds 15] [--baseline CHECKOUT]
+
+--baseline runs the same `make` from another checkout (a worktree of main, say) in the same rounds.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 COMMANDS = {
     "python -c pass (floor)": [sys.executable, "-c", "pass"],
+    "import PIL.Image (floor)": [sys.executable, "-c", "import PIL.Image"],
     "solidarity --version": [sys.executable, "-m", "generator", "--version"],
     "solidarity make (bundled flower)": [sys.executable, "-m", "generator", "make", "-q", "--force", "-o", "{out}"],
 }
@@ -27,30 +31,40 @@ COMMANDS = {
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], cwd: str | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=ENVIRONMENT)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=ENVIRONMENT, cwd=cwd)
     return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--baseline", metavar="CHECKOUT")
+    options = parser.parse_args()
+    here = str(Path(__file__).resolve().parents[1])
     with tempfile.TemporaryDirectory() as out:
-        commands = {name: [part.format(out=out) for part in cmd] for name, cmd in COMMANDS.items()}
-        for command in commands.values():  # warm the file cache and .pyc files once
-            timed(command)
+        commands = {name: ([part.format(out=out) for part in cmd], here) for name, cmd in COMMANDS.items()}
+        if options.baseline:
+            commands["baseline make"] = (commands["solidarity make (bundled flower)"][0], options.baseline)
+        for command, cwd in commands.values():  # warm the file cache and .pyc files once
+            timed(command, cwd)
         samples: dict[str, list[float]] = {name: [] for name in commands}
-        for _ in range(rounds):
-            for name, command in commands.items():
-                samples[name].append(timed(command))
+        for round_number in range(options.rounds):
+            order = list(commands.items())
+            for name, (command, cwd) in order if round_number % 2 == 0 else reversed(order):
+                samples[name].append(timed(command, cwd))
     floor = statistics.median(samples["python -c pass (floor)"])
     print(f"{'command':<36}{'median':>10}{'p90':>10}{'x floor':>10}")
     for name, values in samples.items():
         median = statistics.median(values)
         p90 = statistics.quantiles(values, n=10)[-1]
         print(f"{name:<36}{median * 1000:>8.0f}ms{p90 * 1000:>8.0f}ms{median / floor:>10.1f}")
+    make = statistics.median(samples["solidarity make (bundled flower)"])
+    pil = statistics.median(samples["import PIL.Image (floor)"])
+    print(f"make above the import PIL.Image floor: {(make - pil) * 1000:.0f} ms")
+    if options.baseline:
+        print(f"make vs baseline make: {statistics.median(samples['baseline make']) / make:.2f}x faster")
 
 
 if __name__ == "__main__":

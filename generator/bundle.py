@@ -7,7 +7,7 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from generator.export import atomic_write
+from generator.export import atomic_write, jpeg_bytes
 
 SHEET_COLUMNS = 6
 SHEET_CELL = 240  # px: each thumbnail's box
@@ -45,9 +45,7 @@ def _sheet_bytes(folder: Path, records) -> bytes:
         sheet.paste(image, (x + (SHEET_CELL - image.width) // 2, y + (SHEET_CELL - image.height) // 2))
         draw.text((x + SHEET_CELL / 2, y + SHEET_CELL + 4), f"row {record.row} · {record.format}", font=label_font,
                   fill=(40, 40, 40), anchor="ma")
-    buffer = io.BytesIO()
-    sheet.save(buffer, "JPEG", quality=85, optimize=True)
-    return buffer.getvalue()
+    return jpeg_bytes(sheet, quality=85, optimize=True)
 
 
 def platform_zips(folder: Path, records, name: str = "posts") -> list[Path]:

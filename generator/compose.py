@@ -30,7 +30,7 @@ OPACITY_STEP = 0.05
 @dataclass
 class Rendered:
     image: Image.Image
-    backdrop: Image.Image  # the picture with its surface (and logo), before any text: what the text is read against
+    under_text: tuple[Box, Image.Image]  # the backdrop where the text and its shadow went, kept before drawing
     panel: Box  # the text's panel, inside the safe zone
     message_box: Box
     tag_box: Box
@@ -41,6 +41,15 @@ class Rendered:
     surface: Box | None = None  # everything the style painted to carry the text (may run to the canvas edges)
     logo: Box | None = None
     opacity: float = 1.0  # the surface opacity the contrast search settled on
+
+    @property
+    def backdrop(self) -> Image.Image:
+        """The picture with its surface (and logo), before any text: what the text is read against. Made on
+        demand: copying the whole canvas for every post cost more than the contrast check that reads it."""
+        box, pixels = self.under_text
+        backdrop = self.image.copy()
+        backdrop.paste(pixels, box.corners[:2])
+        return backdrop
 
 
 @dataclass(frozen=True)
@@ -76,12 +85,14 @@ def render(spec: PostSpec) -> Rendered:
     opacity = _opacity_for_contrast(layer, plan, style, spec.format.size)
     backdrop = _PAINTERS[style.surface](base, layer, spec, style, plan, opacity)
     logo = _place_logo(backdrop, spec, plan, style) if spec.logo else None
-    image = backdrop.copy()
+    contrast = worst_contrast(style.text_colour, backdrop.crop(plan.text_area.corners))
+    reach = Box(0, 0, *spec.format.size) if spec.debug else _text_reach(plan, spec.format.size, plan.message.size)
+    under_text = (reach, backdrop.crop(reach.corners))
+    image = backdrop  # the text is drawn on it in place
     ink = _draw_text(image, plan, spec, style)
     if spec.debug:
         _draw_debug(image, spec, plan, _focus_point(spec, plan, canvas.focus), logo)
-    contrast = worst_contrast(style.text_colour, backdrop.crop(plan.text_area.corners))
-    return Rendered(image, backdrop, plan.panel, plan.message_box, plan.tag_box, style.text_colour, contrast,
+    return Rendered(image, under_text, plan.panel, plan.message_box, plan.tag_box, style.text_colour, contrast,
                     plan.message, ink, plan.surface, logo, opacity)
 
 
@@ -463,12 +474,18 @@ def _draw_lines(image, chain, lines, size, line_height, centre, first_baseline,
     return ink
 
 
+def _text_reach(plan: _Plan, size: tuple[int, int], overhang: int = 0) -> Box:
+    """The text area grown by the shadow's spread, and by `overhang` for ink allowed past its box."""
+    margin = 3 * max(2, round(plan.message.size * 0.08)) + overhang
+    area = plan.text_area
+    return Box(max(0, area.left - margin), max(0, area.top - margin),
+               min(size[0], area.right + margin), min(size[1], area.bottom + margin))
+
+
 def _draw_shadow(image, plan: _Plan, spec: PostSpec, style: Style, message_chain, tag_chain, centre) -> None:
     """A soft dark shadow under the letters: it settles them on a busy picture (contrast is already met)."""
     spread = max(2, round(plan.message.size * 0.08))
-    area = plan.text_area
-    box = Box(max(0, area.left - 3 * spread), max(0, area.top - 3 * spread),
-              min(image.width, area.right + 3 * spread), min(image.height, area.bottom + 3 * spread))
+    box = _text_reach(plan, image.size)
     mask = Image.new("L", (box.width, box.height), 0)
     dx, dy = -box.left + spread // 2, -box.top + spread // 2
     _draw_lines(mask, message_chain, plan.message.lines, plan.message.size, plan.message.line_height,

@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,12 +61,21 @@ class WrittenPost:
 
 
 def encode(image, spec: PostSpec) -> bytes:
-    """The image as spec.image_type with no metadata at all, under the platform's size cap."""
+    """The image as spec.image_type with no metadata at all, under the platform's size cap.
+
+    JPEGs are 4:4:4 at quality 90 with libjpeg's standard Huffman tables: 4:2:0 would smear the red and white
+    edges of the text, and optimized tables save ~6 % of the bytes for ~75 % more encoding time
+    (bench/bench_encoder.py). Only a post over its platform's cap pays for them, on the way down the ladder.
+    """
     limit = spec.format.max_bytes
-    data = b""
-    for settings in _smaller_and_smaller(spec.image_type):
-        data = _encode_once(image, spec.image_type, **settings)
-        if limit is None or len(data) <= limit:
+    clean = _without_metadata(image)
+    ladder = _smaller_and_smaller(spec.image_type)
+    data = _encode_once(clean, spec.image_type, **ladder[0])
+    if limit is None or len(data) <= limit:
+        return data
+    for settings in ladder if spec.image_type == "jpeg" else ladder[1:]:  # a JPEG tries q90 optimized first
+        data = _encode_once(clean, spec.image_type, **settings, smallest=True)
+        if len(data) <= limit:
             return data
     raise ExportError(f"{spec.format.name}: the {spec.image_type.upper()} is {len(data) / 1e6:.1f} MB even at the "
                       f"lowest quality, over the platform's {limit / 1e6:.2f} MB limit; use --image-type jpeg")
@@ -81,25 +91,61 @@ def _smaller_and_smaller(image_type: str) -> list[dict]:
     return [{"quality": None}] + [{"quality": None, "colours": c} for c in PNG_COLOURS]
 
 
-def _encode_once(image, image_type: str, quality: int | None, subsampling: str = "4:4:4",
-                 colours: int | None = None) -> bytes:
-    # Only an RGB image with an empty info dict is encoded: nothing (EXIF, XMP, ICC, comments) rides along.
+def _without_metadata(image):
+    """Only an RGB image with an empty info dict is encoded: nothing (EXIF, XMP, ICC, comments) rides along."""
     from PIL import Image
 
-    clean = image
-    if image.mode != "RGB" or image.info:
-        clean = Image.new("RGB", image.size)
-        clean.paste(image.convert("RGB"))
-    buffer = io.BytesIO()
+    if image.mode == "RGB" and not image.info:
+        return image
+    clean = Image.new("RGB", image.size)
+    clean.paste(image.convert("RGB"))
+    return clean
+
+
+def _encode_once(image, image_type: str, quality: int | None, subsampling: str = "4:4:4",
+                 colours: int | None = None, smallest: bool = False) -> bytes:
+    from PIL import Image
+
+    clean = _without_metadata(image)
     if image_type == "jpeg":
-        clean.save(buffer, "JPEG", quality=quality, optimize=True, subsampling=subsampling)
-    elif image_type == "webp":
+        return jpeg_bytes(clean, quality=quality, optimize=smallest, subsampling=subsampling)
+    buffer = io.BytesIO()
+    if image_type == "webp":
         clean.save(buffer, "WEBP", quality=quality, method=4, exact=False)
     elif colours:
         clean.quantize(colours, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG", compress_level=7)
     else:
         clean.save(buffer, "PNG", optimize=False, compress_level=7)
     return buffer.getvalue()
+
+
+_ROOM_LOCK = threading.Lock()
+
+
+def jpeg_bytes(image, **options) -> bytes:
+    """Pillow's JPEG encode, safe for any picture with optimize or progressive (see _make_room_for_whole_jpeg)."""
+    _make_room_for_whole_jpeg(image.size)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", **options)
+    return buffer.getvalue()
+
+
+def _make_room_for_whole_jpeg(size: tuple[int, int]) -> None:
+    """Let Pillow's output buffer hold a whole JPEG of this size, however detailed the picture.
+
+    With optimize (or progressive), libjpeg writes the whole file in one go at the end, and cannot suspend
+    to hand Pillow a full buffer. Pillow sizes that buffer at width x height bytes below quality 95, but a
+    detailed picture at 4:4:4 needs up to ~2.4 bytes a pixel (noise at q95), so the encode failed with
+    libjpeg's "Suspension not allowed here" and OSError "broken data stream". The raw RGB size, 3 bytes a
+    pixel, is more than a JPEG at our qualities ever takes. Pillow takes the larger of its own guess and
+    ImageFile.MAXBLOCK; we only ever raise MAXBLOCK, under a lock, so concurrent encodes stay safe.
+    """
+    from PIL import ImageFile
+
+    needed = 3 * size[0] * size[1] + (1 << 16)
+    with _ROOM_LOCK:
+        if ImageFile.MAXBLOCK < needed:
+            ImageFile.MAXBLOCK = needed
 
 
 _SUFFIX_TYPES = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp"}
@@ -127,16 +173,31 @@ def existing_post(spec: PostSpec, folder: Path) -> WrittenPost | None:
     if not files.all_exist():
         return None
     data = files.image.read_bytes()
+    if not _whole(data, spec.image_type):
+        return None  # cut short by a power cut before the page cache reached the disk: made again
     return WrittenPost(spec, files, "kept", len(data), hashlib.sha256(data).hexdigest())
 
 
+def _whole(data: bytes, image_type: str) -> bool:
+    """Does the file end where its format says it ends (JPEG's EOI, PNG's IEND, the RIFF length)?"""
+    if image_type == "jpeg":
+        return data.startswith(b"\xff\xd8") and data.endswith(b"\xff\xd9")
+    if image_type == "png":
+        return data.startswith(b"\x89PNG") and data.endswith(b"IEND\xaeB`\x82")
+    return data[:4] == b"RIFF" and int.from_bytes(data[4:8], "little") + 8 == len(data)
+
+
 def write_post(spec: PostSpec, image_bytes: bytes, folder: Path) -> WrittenPost:
-    """Write the sidecars, then the image last: an image on disk means its post is complete."""
+    """Write the sidecars, then the image last: an image on disk means its post is complete.
+
+    Each file is atomic (a kill leaves the old file or the new one), but not fsynced: that cost 4-5 ms a file,
+    more than rendering the text (bench/stages.py), and only protects against a power cut, after which the
+    rerun finds a cut-short image by its missing end (existing_post) and makes the post again."""
     files = PostFiles.for_spec(spec, folder)
     try:
-        atomic_write(files.caption, (spec.caption + "\n").encode("utf-8"))
-        atomic_write(files.alt, (spec.alt_text + "\n").encode("utf-8"))
-        atomic_write(files.image, image_bytes)
+        atomic_write(files.caption, (spec.caption + "\n").encode("utf-8"), durable=False)
+        atomic_write(files.alt, (spec.alt_text + "\n").encode("utf-8"), durable=False)
+        atomic_write(files.image, image_bytes, durable=False)
     except OSError as exc:
         raise ExportError(f"--out {folder}: cannot write {files.image.name} ({exc.strerror or exc})") from None
     return WrittenPost(spec, files, "written", len(image_bytes), hashlib.sha256(image_bytes).hexdigest())
@@ -159,14 +220,16 @@ def prepare_folder(folder: Path) -> Path:
     return folder
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see the old file or the whole new one."""
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see the old file or the whole new one.
+    `durable` also waits for the bytes to reach the disk, so they survive a power cut."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:

@@ -64,7 +64,16 @@ def _draw_text(draw: ImageDraw.ImageDraw, run: Run, size: int, x: float, baselin
     font = fonts.load(run.face, size)
     options = {"direction": "rtl" if run.rtl else "ltr"} if fonts.has_raqm() else {}
     draw.text((x, baseline), run.text, font=font, fill=colour, anchor="ls", **options)
-    return tuple(round(v) for v in draw.textbbox((x, baseline), run.text, font=font, anchor="ls", **options))
+    left, top, right, bottom = _run_box(run.face, size, run.text, run.rtl)
+    return round(left + x), round(top + baseline), round(right + x), round(bottom + baseline)
+
+
+@lru_cache(maxsize=1024)
+def _run_box(face: fonts.Face, size: int, text: str, rtl: bool) -> tuple[float, float, float, float]:
+    """A run's box about its baseline origin, as draw.textbbox gives it less the position: laying the text out
+    again cost a third of drawing it, and the same runs recur (the tag line, the shadow, a batch's messages)."""
+    options = {"direction": "rtl" if rtl else "ltr"} if fonts.has_raqm() else {}
+    return fonts.load(face, size).getbbox(text, anchor="ls", **options)
 
 
 def _draw_emoji(image: Image.Image, run: Run, size: int, x: float, baseline: float) -> Ink:

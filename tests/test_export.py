@@ -126,3 +126,27 @@ def test_a_photos_file_name_never_reaches_the_outputs(run, tmp_path, photo):
     assert "Minsk" not in result.stdout and "IMG_2024" not in result.stdout
     for path in (tmp_path / "output").iterdir():
         assert "Minsk" not in path.name and b"Minsk" not in path.read_bytes()
+
+
+def test_posts_keep_full_colour_resolution_around_the_red_and_white_text(run, tmp_path):
+    from PIL import JpegImagePlugin
+
+    result = run("make", "-s", "white-red-white", "-F", "instagram-square", "-F", "bluesky", "--json")
+    assert result.exit_code == 0, result.output
+    for post in json.loads(result.stdout)["posts"]:
+        with Image.open(post["image"]) as image:
+            assert JpegImagePlugin.get_sampling(image) == 0  # 4:4:4: no chroma smear on the red edges
+
+
+@pytest.mark.parametrize("image_type", ["jpeg", "png", "webp"])
+def test_a_post_cut_short_by_a_power_cut_is_made_again_on_rerun(run, tmp_path, image_type):
+    first = run("make", "--image-type", image_type, "--json")
+    post = json.loads(first.stdout)["posts"][0]
+    image = tmp_path / "output" / os.path.basename(post["image"])
+    whole = image.read_bytes()
+    image.write_bytes(whole[: len(whole) // 2])  # what delayed allocation can leave after a crash
+    rerun = run("make", "--image-type", image_type, "--json")
+    assert json.loads(rerun.stdout)["posts"][0]["status"] == "written"
+    assert image.read_bytes() == whole
+    again = run("make", "--image-type", image_type, "--json")
+    assert json.loads(again.stdout)["posts"][0]["status"] == "kept"

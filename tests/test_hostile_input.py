@@ -49,7 +49,7 @@ def test_stacked_combining_marks_are_refused_not_drawn_outside_the_box(run, tmp_
 
 
 def test_a_failed_write_is_one_line(run, tmp_path, monkeypatch):
-    def disk_full(path, data):
+    def disk_full(path, data, **options):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(export, "atomic_write", disk_full)

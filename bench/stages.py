@@ -1,0 +1,185 @@
+"""Where each millisecond of a post goes: a batch run in this process with a stopwatch on every stage.
+
+Each stage's time is its own (exclusive): a stage called inside another is not counted twice. The stages:
+
+  validate   reading the campaign file, building and checking every PostSpec (check_fits included)
+  decode     opening the flower: a bundled JPEG (draft-decoded), a photo, or growing one
+  background cropping and resizing it to the post, and the frosted blur (both cached per flower and size)
+  layout     fitting the message: wrapping, sizes, boxes (pure geometry)
+  surface    the card, band, scrim, frame or flag painted on the picture, and the copy the text is drawn on
+  contrast   the search for the lowest surface opacity giving AA contrast, and the final check
+  text       rasterizing the message, the rule and the tag line (and the shadow)
+  encode     JPEG / PNG / WebP encoding, including any retries to meet a file-size cap
+  write      the caption, alt text and image written atomically
+  other      everything else: the batch's bookkeeping, names, digests
+
+    python bench/stages.py [--posts 300] [--format instagram-portrait]
+    python bench/stages.py --baseline CHECKOUT [--rounds 4]
+
+--baseline runs the same measurement on another checkout (a worktree of main, say) in alternating fresh
+processes (A B B A ...) and prints both tables' medians side by side, with CPU time per post: on a machine
+shared with others, CPU time is the steadier measure.
+
+bench_batch.py --stages runs the same and prints the table after the whole-command timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, os.environ.get("STAGES_CHECKOUT") or str(Path(__file__).resolve().parents[1]))
+
+STAGES = ("validate", "decode", "background", "layout", "surface", "contrast", "text", "encode", "write", "other")
+
+
+class Stopwatch:
+    """Exclusive time per stage: entering a stage pauses the one it was called from."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._stack: list[list] = []  # [stage, start, time spent in nested stages]
+
+    @contextlib.contextmanager
+    def stage(self, name: str):
+        self._stack.append([name, time.perf_counter(), 0.0])
+        try:
+            yield
+        finally:
+            stage, start, nested = self._stack.pop()
+            elapsed = time.perf_counter() - start
+            self.seconds[stage] += elapsed - nested
+            if self._stack:
+                self._stack[-1][2] += elapsed
+
+    def wrap(self, name: str, function):
+        @functools.wraps(function)
+        def timed(*args, **kwargs):
+            with self.stage(name):
+                return function(*args, **kwargs)
+        return timed
+
+
+@contextlib.contextmanager
+def instrumented(watch: Stopwatch):
+    """The library's stage functions wrapped for the duration, then put back."""
+    import generator.batch as batch
+    import generator.campaign as campaign
+    import generator.compose as compose
+    import generator.export as export
+    import generator.flowers as flowers
+    import generator.posts as posts
+
+    targets = [(campaign, "plan_campaign", "validate"), (flowers, "_source_image", "decode"),
+               (flowers, "_compose_background", "background"), (compose, "_blurred", "background"),
+               (compose, "plan_layout", "layout"), (compose, "render", "surface"), (compose, "_base", "surface"),
+               (compose, "_opacity_for_contrast", "contrast"), (compose, "worst_contrast", "contrast"),
+               (compose, "_draw_text", "text"), (compose, "_draw_shadow", "text"), (posts, "encode", "encode"),
+               (export, "write_post", "write")]
+    saved = [(module, name, getattr(module, name)) for module, name, _ in targets]
+    painters = dict(compose._PAINTERS)
+    try:
+        for module, name, stage in targets:
+            setattr(module, name, watch.wrap(stage, getattr(module, name)))
+        for key, painter in painters.items():
+            compose._PAINTERS[key] = watch.wrap("surface", painter)
+        yield batch
+    finally:
+        for module, name, function in saved:
+            setattr(module, name, function)
+        compose._PAINTERS.update(painters)
+
+
+def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
+    """Milliseconds per post for each stage, over one in-process run of the campaign (--jobs 1)."""
+    import generator.campaign as campaign_module
+    import generator.compose as compose
+    import generator.flowers as flowers
+
+    flowers._cached_background.cache_clear()  # as a fresh worker starts: every flower decoded once per size
+    compose._cached_frosted.cache_clear()
+    watch = Stopwatch()
+    with instrumented(watch) as batch:
+        start, cpu_start = time.perf_counter(), time.process_time()
+        plan = campaign_module.plan_campaign(campaign)
+        result = batch.run_batch(plan, folder, str(campaign), jobs=1, force=True)
+        total = time.perf_counter() - start
+        watch.seconds["cpu"] = time.process_time() - cpu_start
+    assert not result.failures, result.failures[:3]
+    posts = len(result.records)
+    cpu = watch.seconds.pop("cpu")
+    accounted = sum(watch.seconds.values())
+    watch.seconds["other"] += total - accounted
+    per_post = {stage: watch.seconds.get(stage, 0.0) * 1000 / posts for stage in STAGES}
+    per_post["cpu"] = cpu * 1000 / posts
+    return per_post, posts
+
+
+def report(per_post: dict[str, float], posts: int) -> None:
+    total = sum(per_post[stage] for stage in STAGES)
+    print(f"per-stage time, {posts} posts in this process (--jobs 1), exclusive ms per post")
+    for stage in STAGES:
+        print(f"  {stage:<11}{per_post[stage]:7.2f} ms  {per_post[stage] / total:6.1%}")
+    render = sum(per_post[s] for s in ("decode", "background", "layout", "surface", "contrast", "text"))
+    print(f"  {'total':<11}{total:7.2f} ms   = {1000 / total:.0f} posts/s on one core "
+          f"({per_post['cpu']:.2f} CPU-ms a post)")
+    print(f"  render (decode..text) {render:.2f} ms vs encode {per_post['encode']:.2f} ms: "
+          f"{render / per_post['encode']:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=300)
+    parser.add_argument("--format", default="instagram-portrait")
+    parser.add_argument("--baseline", metavar="CHECKOUT")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.baseline:
+        side_by_side(options)
+        return
+    from bench_batch import write_campaign
+
+    with tempfile.TemporaryDirectory() as work:
+        campaign = Path(work) / "campaign.csv"
+        write_campaign(campaign, options.posts, options.format)
+        measure(campaign, Path(work) / "warm")  # imports, fonts, .pyc: what a long run amortises
+        figures = measure(campaign, Path(work) / "out")
+    if options.json:
+        print(json.dumps(figures[0]))
+    else:
+        report(*figures)
+
+
+def side_by_side(options) -> None:
+    checkouts = {"baseline": options.baseline, "ours": str(Path(__file__).resolve().parents[1])}
+    runs: dict[str, list[dict]] = {name: [] for name in checkouts}
+    for round_number in range(options.rounds):
+        order = list(checkouts.items())
+        for name, checkout in order if round_number % 2 == 0 else reversed(order):
+            command = [sys.executable, __file__, "--json", "--posts", str(options.posts), "--format", options.format]
+            output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=checkout,
+                                    env={**os.environ, "STAGES_CHECKOUT": checkout})
+            runs[name].append(json.loads(output.stdout.strip().splitlines()[-1]))
+    medians = {name: {key: statistics.median(run[key] for run in values) for key in (*STAGES, "cpu")}
+               for name, values in runs.items()}
+    print(f"{options.posts} posts, {options.format}, --jobs 1 in process, median of {options.rounds} "
+          f"alternating runs; exclusive ms per post")
+    print(f"  {'stage':<11}{'baseline':>10}{'ours':>10}{'ratio':>8}")
+    for key in (*STAGES, "cpu"):
+        base, ours = medians["baseline"][key], medians["ours"][key]
+        print(f"  {key:<11}{base:10.2f}{ours:10.2f}{base / ours if ours else float('inf'):8.2f}x")
+
+
+if __name__ == "__main__":
+    main()
