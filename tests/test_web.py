@@ -24,7 +24,9 @@ from generator.errors import UsageError  # noqa: E402
 from generator.formats import get_format  # noqa: E402
 from generator.messages import find_template  # noqa: E402
 from generator.styles import get_style  # noqa: E402
-from generator.web import create_app, is_loopback, page_message  # noqa: E402
+from generator.web import create_app  # noqa: E402
+from generator.web.failures import page_message  # noqa: E402
+from generator.web.serving import is_loopback  # noqa: E402
 
 SECRETS = (b"Exif", b"GPS", b"SecretPhone", b"PhoneMaker", b"taken at home", b"ICC_PROFILE")
 
@@ -425,7 +427,7 @@ def test_loopback_hosts(host, loopback):
 def test_serve_prints_the_url_and_warns_when_other_machines_can_reach_it(monkeypatch, capsys):
     import werkzeug.serving
 
-    from generator import web
+    from generator.web import serving as web
 
     real_make_server = werkzeug.serving.make_server
     servers = []
@@ -448,7 +450,7 @@ def test_serve_prints_the_url_and_warns_when_other_machines_can_reach_it(monkeyp
 
 
 def test_a_busy_port_is_one_clear_line():
-    from generator.web import _listen
+    from generator.web.serving import _listen
 
     busy = _listen("127.0.0.1", 0)
     try:
