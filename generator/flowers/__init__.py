@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
+from generator.caches import MB, bytes_bounded
 from generator.digests import file_sha256
 from generator.errors import PhotoError, UsageError
 from generator.resources import data_dir
@@ -139,12 +140,12 @@ def background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     return _cached_background(choice, size)
 
 
-@lru_cache(maxsize=2)
+@bytes_bounded(32 * MB)  # a few uploads' backgrounds; the key weighs in the photo's bytes
 def _upload_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     return _compose_background(choice, size)
 
 
-@lru_cache(maxsize=32)
+@bytes_bounded(64 * MB)
 def _cached_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     return _compose_background(choice, size)
 

@@ -20,6 +20,7 @@ from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
+from generator.caches import MB, bytes_bounded
 from generator.errors import PhotoError
 
 MAX_PIXELS = 100_000_000
@@ -310,7 +311,7 @@ def _apply(transform: Callable[[Image.Image], Image.Image] | None, image: Image.
         return None
 
 
-@functools.lru_cache(maxsize=16)
+@bytes_bounded(8 * MB, weigh=lambda transform: 200_000)  # the key weighs in the profile's bytes
 def _transform_to_srgb(icc_profile: bytes | None, mode: str) -> Callable[[Image.Image], Image.Image] | None:
     """A cached converter from the profile (LAB when None) in `mode` to sRGB RGB; None without ImageCms."""
     try:

@@ -20,9 +20,9 @@ from generator.flowers import FlowerChoice, Focus
 from generator.flowers.photo import MAX_FILE_BYTES, SUPPORTED_FORMATS
 
 DEFAULT_NAME = "photo"
-_RECENT_UPLOADS = 4
+RECENT_UPLOAD_BYTES = 32_000_000
 
-# The last few uploads' bytes by digest. A live preview sends the same photo again with every edit; sharing
+# The last few uploads' bytes by digest, within RECENT_UPLOAD_BYTES (the newest is always kept). A live preview sends the same photo again with every edit; sharing
 # one copy keeps the background cache (one entry per photo and size) from holding a copy per request.
 _recent: OrderedDict[str, bytes] = OrderedDict()
 _recent_lock = threading.Lock()
@@ -44,7 +44,7 @@ def _shared(digest: str, data: bytes) -> bytes:
     with _recent_lock:
         data = _recent.setdefault(digest, data)
         _recent.move_to_end(digest)
-        while len(_recent) > _RECENT_UPLOADS:
+        while len(_recent) > 1 and sum(map(len, _recent.values())) > RECENT_UPLOAD_BYTES:
             _recent.popitem(last=False)
     return data
 
