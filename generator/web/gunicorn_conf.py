@@ -9,9 +9,34 @@ Private: no access log (it would hold every supporter's address), and the error 
 supporter sent.
 """
 
+import logging
 import os
 
+from gunicorn.glogging import Logger
+
 from generator.web.hosting import DEFAULT_REQUEST_TIMEOUT
+
+
+class _Private(logging.Filter):
+    """gunicorn's lines about a bad request name the client's address and quote what it sent: keep the
+    event, drop the details."""
+
+    WITHHELD = {"Invalid request": "Invalid request (its address and content are not logged)",
+                "Error handling request": "Error handling request (its address and content are not logged)"}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        for start, replacement in self.WITHHELD.items():
+            if message.startswith(start):
+                record.msg, record.args = replacement, ()
+        return True
+
+
+class PrivateLogger(Logger):
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        self.error_log.addFilter(_Private())
+
 
 wsgi_app = "generator.web.wsgi:app"
 bind = os.environ.get("SOLIDARITY_BIND", "127.0.0.1:8000")
@@ -38,6 +63,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 accesslog = None
 errorlog = "-"
+logger_class = "generator.web.gunicorn_conf.PrivateLogger"
 loglevel = "info"
 capture_output = False
 proc_name = "solidarity-posts"
