@@ -40,7 +40,7 @@ FORMATS = ["instagram-square", "instagram-portrait", "x", "facebook", "instagram
 HIGH_LIMIT = "1000000 per minute"  # the bench measures the server, not the rate limit (which still runs)
 
 
-def phone_photo(megapixels: int = 12, seed: int = 5) -> bytes:
+def phone_photo(megapixels: float = 12, seed: int = 5) -> bytes:
     """A JPEG of about `megapixels` with some texture, about the size a phone writes."""
     from PIL import Image, ImageDraw, ImageFilter
 
@@ -319,11 +319,13 @@ def main() -> None:
     parser.add_argument("--levels", default="5,20,50")
     parser.add_argument("--journeys", type=int, default=2, help="journeys per supporter at each level")
     parser.add_argument("--requests", type=int, default=1000, help="memory mode: mixed requests in all")
-    parser.add_argument("--photos", type=int, default=4, help="distinct 12-MP photos the supporters upload")
+    parser.add_argument("--photos", type=int, default=4, help="distinct photos the supporters upload")
+    parser.add_argument("--upload-mp", type=float, default=12, help="megapixels of each uploaded photo (12: a phone's "
+                        "original; 2: what a page that downscales in the browser sends)")
     parser.add_argument("--max-seconds", type=float, default=300, help="the longest a level may run")
     parser.add_argument("--json", dest="as_json", action="store_true")
     args = parser.parse_args()
-    photos = [phone_photo(12, seed) for seed in range(args.photos)]
+    photos = [phone_photo(args.upload_mp, seed) for seed in range(args.photos)]
     with running_server(args.server, args.workers) as (port, process):
         if args.mode == "memory":
             summary = memory(port, process, args.requests, photos)

@@ -49,15 +49,19 @@ def size_of(value: Any) -> int:
 
 
 class BytesBoundedCache:
-    def __init__(self, function: Callable, max_bytes: int, weigh: Callable[[Any], int]):
-        self.function, self.max_bytes, self.weigh = function, max_bytes, weigh
+    def __init__(self, function: Callable, max_bytes: int, weigh: Callable[[Any], int],
+                 key: Callable[..., Any] | None = None):
+        self.function, self.max_bytes, self.weigh, self.key = function, max_bytes, weigh, key
         self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._bytes = self._hits = self._misses = 0
         self._lock = threading.Lock()
         functools.update_wrapper(self, function)
 
     def __call__(self, *args, **kwargs):
-        key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+        if self.key is not None:
+            key = self.key(*args, **kwargs)
+        else:
+            key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
@@ -92,11 +96,12 @@ class BytesBoundedCache:
             self._bytes = self._hits = self._misses = 0
 
 
-def bytes_bounded(max_bytes: int, weigh: Callable[[Any], int] = size_of):
-    """Decorate a pure function: keep its recent results within `max_bytes`, as weighed by `weigh`."""
+def bytes_bounded(max_bytes: int, weigh: Callable[[Any], int] = size_of, key: Callable[..., Any] | None = None):
+    """Decorate a pure function: keep its recent results within `max_bytes`, as weighed by `weigh`; `key`
+    (called with the arguments) names a result when some arguments do not change it."""
 
     def decorate(function: Callable) -> BytesBoundedCache:
-        return BytesBoundedCache(function, max_bytes, weigh)
+        return BytesBoundedCache(function, max_bytes, weigh, key)
 
     return decorate
 

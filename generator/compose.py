@@ -399,7 +399,7 @@ def _frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
     return _cached_frosted(flower, size, blur)
 
 
-@bytes_bounded(40 * MB)
+@bytes_bounded(24 * MB)
 def _cached_frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
     return _blurred(background(flower, size).image, blur)
 

@@ -81,7 +81,7 @@ def user_face(path: str | Path, weight: int = MESSAGE_WEIGHT) -> Face:
 
 
 
-@bytes_bounded(32 * MB, weigh=lambda font: FONT_BYTES)
+@bytes_bounded(24 * MB, weigh=lambda font: FONT_BYTES)
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
     """The font at `size` pixels; cached because opening a font file costs more than drawing a line."""
     if face.bitmap_emoji:

@@ -76,7 +76,7 @@ def test_the_renderers_caches_are_bounded_by_bytes():
     caches = [_cached_background, _upload_background, compose._cached_frosted, compose._rounded_mask,
               compose._scrim_mask, compose._logo_image, fonts.load, _transform_to_srgb, thumbnail]
     assert all(isinstance(cache, BytesBoundedCache) for cache in caches)
-    assert sum(cache.max_bytes for cache in caches) + RECENT_UPLOAD_BYTES <= 250_000_000
+    assert sum(cache.max_bytes for cache in caches) + RECENT_UPLOAD_BYTES <= 200_000_000
 
 
 def test_recent_uploads_are_kept_within_their_bytes(monkeypatch):
@@ -89,3 +89,39 @@ def test_recent_uploads_are_kept_within_their_bytes(monkeypatch):
     assert sum(map(len, upload._recent.values())) <= 3_000_000
     big = upload.uploaded_flower(b"y" * 4_000_000, "big.jpg")  # the newest is kept even when over the budget
     assert list(upload._recent.values()) == [big.data]
+
+
+def test_an_upload_is_decoded_once_for_a_preview_and_three_platforms_with_makes_bytes(run, tmp_path):
+    import base64
+    import io
+    import json
+    from pathlib import Path
+
+    from generator.flowers import _decoded_upload
+    from generator.web import create_app
+
+    from conftest import flower_photo
+
+    picture = flower_photo(size=(4001, 3001))  # odd sizes: the reduced scale rounds up
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored on its side: upright, it is portrait
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=88, exif=exif)
+    photo = buffer.getvalue()
+    (tmp_path / "garden.jpg").write_bytes(photo)
+    formats = ["instagram-square", "instagram-portrait", "instagram-story"]  # all decoded at half size
+    result = run("make", "--json", "-q", "-o", str(tmp_path / "made"), "-f", str(tmp_path / "garden.jpg"),
+                 "-m", "Flowers for the medics", *[arg for name in formats for arg in ("-F", name)])
+    made = {post["format"]: Path(post["image"]).read_bytes() for post in json.loads(result.stdout)["posts"]}
+
+    client = create_app().test_client()
+    before = _decoded_upload.cache_info().misses
+    preview = client.post("/api/preview", data={"photo": (io.BytesIO(photo), "garden.jpg"), "format": formats[0],
+                                                "message": "Flowers for the medics"})
+    assert preview.status_code == 200
+    response = client.post("/api/post", data={"photo": (io.BytesIO(photo), "garden.jpg"), "format": formats,
+                                              "message": "Flowers for the medics"})
+    assert response.status_code == 200, response.get_json()
+    assert _decoded_upload.cache_info().misses - before == 1
+    for post in response.get_json()["posts"]:
+        assert base64.b64decode(post["image"].split(",", 1)[1]) == made[post["format"]], post["format"]

@@ -119,6 +119,22 @@ def open_photo_bytes(data: bytes, name: str, target: tuple[int, int] | None = No
     return _decode(io.BytesIO(data), label, target)
 
 
+def decoded_size(data: bytes, target: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The size `open_photo_bytes(data, target=target)` decodes the photo at: a JPEG's reduced DCT scale, or
+    None when it is decoded whole (other formats, or data Pillow cannot identify: decoding will say why).
+    Targets with the same decoded size get the same pixels, so one decode can serve them all."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data), formats=_readable_formats()) as image:
+                if target is None or image.format not in _DRAFTABLE_FORMATS:
+                    return None
+                _decode_reduced(image, target)
+                return image.size
+    except Exception:  # noqa: BLE001 - only a cache key; the real decode reports any problem clearly
+        return None
+
+
 def _check_path(path: Path, label: str) -> None:
     try:
         status = path.stat()

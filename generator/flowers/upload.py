@@ -20,7 +20,7 @@ from generator.flowers import FlowerChoice, Focus
 from generator.flowers.photo import MAX_FILE_BYTES, SUPPORTED_FORMATS
 
 DEFAULT_NAME = "photo"
-RECENT_UPLOAD_BYTES = 32_000_000
+RECENT_UPLOAD_BYTES = 26_000_000
 
 # The last few uploads' bytes by digest, within RECENT_UPLOAD_BYTES (the newest is always kept). A live preview sends the same photo again with every edit; sharing
 # one copy keeps the background cache (one entry per photo and size) from holding a copy per request.

@@ -32,6 +32,28 @@ class _Private(logging.Filter):
         return True
 
 
+def post_fork(server, worker) -> None:
+    """Large blocks (decoded photos, backgrounds) straight from and back to the system, so a freed
+    12-megapixel photo does not stay in the worker's heap: glibc otherwise raises its mmap threshold
+    after the first large free and keeps later ones."""
+    _tune_malloc()
+
+
+def _tune_malloc() -> None:
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to tune
+        return
+    m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8
+    mallopt(m_mmap_threshold, 1 << 20)
+    mallopt(m_trim_threshold, 4 << 20)
+    mallopt(m_arena_max, 2)
+
+
 class PrivateLogger(Logger):
     def setup(self, cfg) -> None:
         super().setup(cfg)
