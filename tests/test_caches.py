@@ -125,3 +125,22 @@ def test_an_upload_is_decoded_once_for_a_preview_and_three_platforms_with_makes_
     assert _decoded_upload.cache_info().misses - before == 1
     for post in response.get_json()["posts"]:
         assert base64.b64decode(post["image"].split(",", 1)[1]) == made[post["format"]], post["format"]
+
+
+def test_an_upload_decoded_whole_is_refused_above_a_phones_size_before_decoding(monkeypatch):
+    import io
+
+    import pytest
+
+    from generator.errors import PhotoError
+    from generator.flowers import upload
+
+    monkeypatch.setattr(upload, "MAX_WHOLE_DECODE_PIXELS", 1_000_000)
+    png, jpeg = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (1200, 1000), (90, 140, 80)).save(png, "PNG")
+    Image.new("RGB", (1200, 1000), (90, 140, 80)).save(jpeg, "JPEG")
+    with pytest.raises(PhotoError) as refused:
+        upload.uploaded_flower(png.getvalue(), "meadow.png")
+    assert str(refused.value) == ("photo meadow: the picture is too large for this page; choose a smaller photo, "
+                                  "or save it as JPEG")
+    assert upload.uploaded_flower(jpeg.getvalue(), "meadow.jpg").kind == "photo"  # decoded reduced: accepted
