@@ -75,6 +75,23 @@ class BytesBoundedCache:
             self._keep(key, value, cost)
         return value
 
+    def peek(self, key):
+        """The result kept under `key`, or None; nothing is computed."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self._misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self._hits += 1
+            return found[0]
+
+    def put(self, key, value) -> None:
+        """Keep `value` under `key` (if it fits the budget at all)."""
+        cost = self.weigh(value) + size_of(key) + ENTRY_OVERHEAD
+        if cost <= self.max_bytes:
+            self._keep(key, value, cost)
+
     def _keep(self, key, value, cost: int) -> None:
         with self._lock:
             previous = self._entries.pop(key, None)

@@ -236,3 +236,19 @@ def _parent_of(stat: Path) -> int | None:
         return int(stat.read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def test_the_pages_options_are_built_once_per_language(monkeypatch):
+    from generator.web import answers
+
+    client = hosted_client()
+    first = client.get("/api/options", headers={"Accept-Language": "be"})
+    built = []
+    original = answers.options_payload
+    monkeypatch.setattr(answers, "options_payload", lambda *args: built.append(args) or original(*args))
+    again = client.get("/api/options", headers={"Accept-Language": "be"})
+    assert (again.status_code, again.get_data(), again.headers["Content-Type"]) == (
+        200, first.get_data(), first.headers["Content-Type"])
+    assert built == []
+    client.get("/api/options", headers={"Accept-Language": "ar"})  # another language is built for itself
+    assert len(built) == 1
