@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from generator import fonts
 from generator.caches import MB, bytes_bounded
-from generator.errors import LayoutError
+from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
 from generator.spec import PostSpec
@@ -125,7 +125,7 @@ def check_fits(spec: PostSpec) -> None:
         require_fit(spec.message, room.text_width, room.message_height, room.min_size, message_chain.measure,
                     hyphenator(spec.language))
     except LayoutError as error:
-        raise LayoutError(f"{spec.format.name}: {error}") from None
+        raise error.reworded(f"{spec.format.name}: {error}", format=spec.format.name) from None
 
 
 def _room(spec: PostSpec, style: Style) -> _Room:
@@ -192,7 +192,7 @@ def _fit_with_ink(spec: PostSpec, room: _Room, chain: fonts.FontChain) -> tuple[
                                hyphenator(spec.language))
         except LayoutError as error:
             if best is None:
-                raise LayoutError(f"{spec.format.name}: {error}") from None
+                raise error.reworded(f"{spec.format.name}: {error}", format=spec.format.name) from None
             break
         over_top, over_bottom = _overshoot(chain, message)
         excess = message.height + over_top + over_bottom - room.message_height
@@ -204,7 +204,7 @@ def _fit_with_ink(spec: PostSpec, room: _Room, chain: fonts.FontChain) -> tuple[
     if excess <= room.padding // 2:  # a few pixels of ink may reach into the panel's padding
         return message, over_top, over_bottom
     raise LayoutError(f"{spec.format.name}: the message's stacked accents or marks make it {excess} px too tall "
-                      f"to fit; remove some of them or shorten the message")
+                      f"to fit; remove some of them or shorten the message", MESSAGE_TOO_TALL, format=spec.format.name)
 
 
 def _overshoot(chain: fonts.FontChain, message: TextBlock) -> tuple[int, int]:

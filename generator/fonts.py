@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 from generator.caches import MB, bytes_bounded
-from generator.errors import LayoutError, UsageError
+from generator.errors import CHARACTER_MISSING, LayoutError, UsageError
 
 MESSAGE_WEIGHT = 700
 TAG_WEIGHT = 600
@@ -214,7 +214,8 @@ def _face_for(chain: FontChain, cluster: str, current: Face | None, emoji: bool)
         if chain.emoji is not None:
             return chain.emoji
         raise LayoutError(_missing_message(cluster, "it needs a colour emoji font: install fonts-noto-color-emoji "
-                                                    "(or set SOLIDARITY_EMOJI_FONT to one)"))
+                                                    "(or set SOLIDARITY_EMOJI_FONT to one)"),
+                          CHARACTER_MISSING, character=cluster)
     if all(unicodedata.category(char) in ("Cc", "Zl", "Zp") or char.isspace() for char in cluster):
         return current if current is not None and not current.bitmap_emoji else chain.faces[0]
     needed = [ord(char) for char in cluster if unicodedata.category(char) not in ("Cf", "Mn") or len(cluster) == 1]
@@ -225,7 +226,8 @@ def _face_for(chain: FontChain, cluster: str, current: Face | None, emoji: bool)
     for face in (*chain.faces, *((chain.emoji,) if chain.emoji else ())):
         if all(code in coverage(face) for code in needed):
             return face
-    raise LayoutError(_missing_message(cluster, "no font here has it; pass --font FILE with a font that does"))
+    raise LayoutError(_missing_message(cluster, "no font here has it; pass --font FILE with a font that does"),
+                      CHARACTER_MISSING, character=cluster)
 
 
 def _missing_message(cluster: str, advice: str) -> str:

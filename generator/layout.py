@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from generator.counting import grapheme_clusters
-from generator.errors import LayoutError
+from generator.errors import MESSAGE_TOO_LONG, LayoutError
 
 Measure = Callable[[str, int], float]
 Hyphenate = Callable[[str], Sequence[int]]  # the positions inside a word where it may be broken
@@ -82,7 +82,8 @@ def require_fit(text: str, width: int, height: int, min_size: int, measure: Meas
                 hyphenate: Hyphenate | None = None) -> None:
     """Raise LayoutError, saying by how much, if `text` cannot wrap into width x height at `min_size`."""
     if wrapped_height(text, width, min_size, measure, hyphenate) > height:
-        raise LayoutError(_too_long_message(text, width, height, min_size, measure, hyphenate))
+        message, over = _too_long_message(text, width, height, min_size, measure, hyphenate)
+        raise LayoutError(message, MESSAGE_TOO_LONG, over=over)
 
 
 def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, measure: Measure,
@@ -321,7 +322,7 @@ def _dictionary(language: str):
 
 
 def _too_long_message(text: str, width: int, height: int, min_size: int, measure: Measure,
-                      hyphenate: Hyphenate | None) -> str:
+                      hyphenate: Hyphenate | None) -> tuple[str, int]:
     words = [word for paragraph in paragraphs(text) for word in paragraph]
     fitting = 0
     low, high = 0, len(words)
@@ -336,4 +337,4 @@ def _too_long_message(text: str, width: int, height: int, min_size: int, measure
     fitting_chars = len(" ".join(words[:fitting]))
     over = total_chars - fitting_chars
     return (f"message is too long by about {over} characters ({total_chars} given, about {fitting_chars} fit "
-            f"at the smallest legible size of {min_size} px); shorten it or pick a taller format")
+            f"at the smallest legible size of {min_size} px); shorten it or pick a taller format"), over

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from generator import counting
-from generator.errors import LayoutError, TemplateError, UsageError
+from generator.errors import CAPTION_TOO_LONG, MESSAGE_EMPTY, MESSAGE_TOO_LONG, LayoutError, TemplateError, UsageError
 from generator.resources import data_dir
 
 DEFAULT_LANGUAGE = "en"
@@ -211,10 +211,11 @@ def literal_message(text: str) -> str:
     """A message typed by the user: used as it is (never a template), whitespace tidied."""
     tidy = _tidy(text)
     if not tidy:
-        raise UsageError("--message is empty; write a few words of solidarity")
+        raise UsageError("--message is empty; write a few words of solidarity", MESSAGE_EMPTY)
     if len(tidy) > MAX_MESSAGE_CHARS:
         raise LayoutError(f"--message has {len(tidy):,} characters, {len(tidy) - MAX_MESSAGE_CHARS:,} over the "
-                          f"{MAX_MESSAGE_CHARS:,} any post can hold; shorten it")
+                          f"{MAX_MESSAGE_CHARS:,} any post can hold; shorten it", MESSAGE_TOO_LONG,
+                          over=len(tidy) - MAX_MESSAGE_CHARS)
     return tidy
 
 
@@ -258,4 +259,5 @@ def check_limit(kind: str, text: str, limit: int | None, counting_rule: str, for
     if size > limit:
         unit = {"x-weighted": "weighted characters", "graphemes": "characters"}.get(counting_rule, "characters")
         raise LayoutError(f"{format_name}: the {kind} is {size} {unit}, {size - limit} over the limit of {limit}; "
-                          f"shorten the message or drop some tags")
+                          f"shorten the message or drop some tags", CAPTION_TOO_LONG, over=size - limit,
+                          format=format_name, part=kind)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from generator import __version__, fonts, messages
 from generator.digests import file_sha256
-from generator.errors import UsageError
+from generator.errors import TAG_INVALID, UsageError
 from generator.flowers import FlowerChoice, resolve_flower
 from generator.fonts import Face, user_face
 from generator.formats import Format, resolve_formats
@@ -148,7 +148,8 @@ def _normalised(given: tuple[str, ...], sigil: str, pattern: re.Pattern, default
     for raw in (*defaults, *given):
         tag = raw.strip() if raw.strip().startswith(sigil) else sigil + raw.strip()
         if not pattern.match(tag):
-            raise UsageError(f"{option} '{raw}': use letters, digits and underscores only, like {sigil}Medics")
+            raise UsageError(f"{option} '{raw}': use letters, digits and underscores only, like {sigil}Medics",
+                             TAG_INVALID, tag=raw.strip())
         result.setdefault(tag.casefold(), tag)
     return tuple(result.values())
 

@@ -88,7 +88,8 @@ def test_options_list_everything_the_page_offers(client):
     assert response.status_code == 200
     options = response.get_json()
     bundled = {flower["name"]: flower for flower in options["flowers"]["bundled"]}
-    assert "cornflower" in bundled and bundled["cornflower"]["description"]
+    assert bundled["cornflower"]["label"] == "Cornflower"
+    assert bundled["cornflower-white-red-white"]["label"] == "Cornflower, white-red-white"
     assert any(species["value"] == "grow:cornflower" for species in options["flowers"]["species"])
     languages = {language["code"]: language for language in options["languages"]}
     assert languages["be"]["name"] and languages["en"]["direction"] == "ltr"
@@ -114,8 +115,8 @@ def test_bundled_flower_thumbnails_are_served_and_unknown_names_are_404(client):
 def test_the_page_is_self_contained_accessible_and_states_the_privacy_promise(client):
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="en"' in page
-    assert ("Your photo never leaves this computer; nothing is stored or sent anywhere; "
-            "the image has no location or camera data.") in re.sub(r"\s+", " ", page)
+    assert ("Your photo is used only to make your images: it is never stored, and the images carry no location "
+            "or camera data.") in re.sub(r"\s+", " ", page)
     assert 'type="file"' in page and 'accept="image/*"' in page and 'capture="environment"' in page
     assert 'aria-live="polite"' in page and 'role="alert"' in page
     controls = re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"', page)
@@ -246,7 +247,9 @@ def test_a_text_file_is_refused_with_a_friendly_line(client):
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert_one_line(error)
-    assert error == "photo notes: the file is not an image; choose a JPEG, PNG, WebP, HEIC, AVIF, TIFF or GIF photo"
+    assert response.get_json() == {
+        "error": "This file is not a photo the page can use. Choose a JPEG, PNG, WebP, HEIC, AVIF, TIFF or GIF image.",
+        "field": "photo", "kind": "photo-not-an-image"}
 
 
 def test_a_truncated_jpeg_is_refused_with_a_friendly_line(client):
@@ -255,12 +258,12 @@ def test_a_truncated_jpeg_is_refused_with_a_friendly_line(client):
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert_one_line(error)
-    assert error.startswith("photo garden: the file is incomplete (truncated)")
+    assert error.startswith("This photo cannot be read: it may be damaged or incomplete.")
 
 
 def test_an_empty_file_is_refused_but_an_empty_file_field_means_no_photo(client):
     response = client.post("/api/preview", **form(photo=(b"", "garden.jpg")))
-    assert response.status_code == 400 and "the file is empty" in response.get_json()["error"]
+    assert response.status_code == 400 and response.get_json()["kind"] == "photo-unreadable"
     response = client.post("/api/preview", **form(photo=(b"", ""), flower="cornflower"))
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
 
@@ -270,7 +273,8 @@ def test_an_upload_over_the_size_limit_is_413_with_a_friendly_line(tmp_path):
     response = client.post("/api/preview", **form(photo=(jpeg_with_gps(noisy=True), "huge.jpg")))
     assert response.status_code == 413
     assert response.get_json() == {
-        "error": "the photo is larger than 50 kB; choose a smaller photo or export it at a lower quality"}
+        "error": "The photo is larger than 50 kB: choose a smaller photo, or save it at a lower quality.",
+        "field": "photo", "kind": "photo-too-large"}
     response = client.post("/api/post", **form(photo=(b"\xff" * 60_000, "huge.jpg")),
                            headers={"Accept": "text/html"})
     assert response.status_code == 413 and response.is_json  # an /api/ address always answers in JSON
@@ -288,13 +292,13 @@ def test_unknown_choices_give_the_librarys_one_line_error(client, fields, expect
     for endpoint in ("/api/preview", "/api/post"):
         response = client.post(endpoint, **form(flower="cornflower", **fields))
         assert response.status_code == 400
-        assert response.get_json() == {"error": str(library.value)}
+        assert response.get_json() == {"error": str(library.value), "field": "form", "kind": None}
 
 
 def test_option_names_become_field_names(client):
     response = client.post("/api/preview", **form(message="   ", format="x"))
     assert response.status_code == 400
-    assert response.get_json()["error"] == "the message is empty; write a few words of solidarity"
+    assert response.get_json()["error"] == "The message is empty: write a few words of solidarity."
     assert page_message("--tag 'a b': use letters") == "tag 'a b': use letters"
     assert page_message("unknown format 'x--y'") == "unknown format 'x--y'"
 
@@ -314,11 +318,13 @@ def test_paths_on_this_computer_are_not_flowers(client):
 def test_http_errors_are_friendly_json_or_html(client):
     response = client.get("/api/nothing-here")
     assert response.status_code == 404 and "nothing at this address" in response.get_json()["error"]
+    page = client.get("/nothing-here", headers={"Accept": "text/html", "Accept-Language": "be"})
+    assert '<html lang="be"' in page.get_data(as_text=True) and "Па гэтым адрасе нічога няма" in page.get_data(as_text=True)
     page = client.get("/nothing-here", headers={"Accept": "text/html"})
     assert page.status_code == 404 and page.mimetype == "text/html"
     assert "Back to the start page" in page.get_data(as_text=True)
     response = client.get("/api/preview")
-    assert response.status_code == 405 and "use the page's buttons" in response.get_json()["error"]
+    assert response.status_code == 405 and "Use the page's buttons" in response.get_json()["error"]
     response = client.post("/api/post", data=b"\x00garbage", content_type="multipart/form-data; boundary=")
     assert response.status_code in (200, 400)  # an unreadable body is an empty form: defaults, or a clear 400
 
@@ -341,7 +347,7 @@ def test_an_internal_error_is_a_friendly_500_that_logs_no_details(client, monkey
 
 def test_other_websites_cannot_use_the_page(client):
     response = client.post("/api/preview", **form(flower="cornflower"), headers={"Origin": "https://example.org"})
-    assert response.status_code == 403 and "other websites" in response.get_json()["error"]
+    assert response.status_code == 403 and "only requests made from itself" in response.get_json()["error"]
     response = client.post("/api/preview", **form(flower="cornflower"), headers={"Origin": "http://localhost"})
     assert response.status_code == 200
 

@@ -21,7 +21,8 @@ from typing import IO
 from PIL import Image, UnidentifiedImageError
 
 from generator.caches import MB, bytes_bounded
-from generator.errors import PhotoError
+from generator.errors import (PHOTO_NOT_AN_IMAGE, PHOTO_SHAPE, PHOTO_TOO_LARGE, PHOTO_UNREADABLE,
+                               PhotoError)
 
 MAX_PIXELS = 100_000_000
 """Decompression-bomb limit: a photo that would decode to more pixels than this is refused.
@@ -158,7 +159,7 @@ def _check_file_size(label: str, size: int) -> None:
         raise _problem(
             label,
             f"the file is {_megabytes(size)}, over the {_megabytes(MAX_FILE_BYTES)} limit",
-            "choose a smaller photo or export it at a lower quality",
+            "choose a smaller photo or export it at a lower quality", PHOTO_TOO_LARGE,
         )
 
 
@@ -185,7 +186,8 @@ def _decode(file: IO[bytes], label: str, target: tuple[int, int] | None) -> Imag
     except UnidentifiedImageError:
         raise _unidentified(label, header) from None
     except MemoryError:
-        raise _problem(label, "the image is too large to decode in memory", "choose a smaller photo") from None
+        raise _problem(label, "the image is too large to decode in memory", "choose a smaller photo",
+                       PHOTO_TOO_LARGE) from None
     except _DECODE_ERRORS as exc:
         raise _damaged(label, exc) from None
 
@@ -225,7 +227,7 @@ def _refuse_sliver(image: Image.Image, label: str) -> None:
     width, height = image.size
     if max(width, height) > MAX_ASPECT * min(width, height):
         raise _problem(label, f"the picture is a {width}x{height} sliver",
-                       f"choose a photo no more than {MAX_ASPECT} times as long as it is wide")
+                       f"choose a photo no more than {MAX_ASPECT} times as long as it is wide", PHOTO_SHAPE)
 
 
 def _refuse_bomb(image: Image.Image, label: str) -> None:
@@ -399,10 +401,10 @@ def _unidentified(label: str, header: bytes) -> PhotoError:
         )
     known = _name_other_format(header)
     if known:
-        return _problem(label, f"{known} files are not supported", _CHOOSE_SUPPORTED)
+        return _problem(label, f"{known} files are not supported", _CHOOSE_SUPPORTED, PHOTO_NOT_AN_IMAGE)
     if Path(label).suffix.lower() in _IMAGE_SUFFIXES:
         return _problem(label, "the file is damaged or not really an image", _CHOOSE_SUPPORTED)
-    return _problem(label, "the file is not an image", _CHOOSE_SUPPORTED)
+    return _problem(label, "the file is not an image", _CHOOSE_SUPPORTED, PHOTO_NOT_AN_IMAGE)
 
 
 def _name_other_format(header: bytes) -> str | None:
@@ -442,7 +444,7 @@ def _too_many_pixels(label: str, size: tuple[int, int] | None) -> PhotoError:
     return _problem(
         label,
         f"the image is too large ({dimensions}over the limit of {MAX_PIXELS:,} pixels)",
-        "choose a smaller photo or scale it down",
+        "choose a smaller photo or scale it down", PHOTO_TOO_LARGE,
     )
 
 
@@ -454,8 +456,8 @@ def _is_a_folder(label: str) -> PhotoError:
     return _problem(label, "this is a folder, not a photo", f"give the path of a {SUPPORTED_FORMATS} file")
 
 
-def _problem(label: str, what: str, fix: str) -> PhotoError:
-    return PhotoError(f"photo {label}: {what}; {fix}")
+def _problem(label: str, what: str, fix: str, kind: str = PHOTO_UNREADABLE) -> PhotoError:
+    return PhotoError(f"photo {label}: {what}; {fix}", kind)
 
 
 def _printable(name: str) -> str:

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from pathlib import PurePosixPath
 
-from generator.errors import PhotoError
+from generator.errors import PHOTO_TOO_LARGE, PHOTO_UNREADABLE, PhotoError
 from generator.flowers import FlowerChoice, Focus
 from generator.flowers.photo import MAX_FILE_BYTES, SUPPORTED_FORMATS
 
@@ -35,10 +35,10 @@ def uploaded_flower(data: bytes, name: str, focus: Focus | None = None) -> Flowe
     """The uploaded photo `data` (sent as the file `name`) as a flower; decoded only when a post needs it."""
     stem = upload_stem(name)
     if not data:
-        raise PhotoError(f"photo {stem}: the file is empty; choose a {SUPPORTED_FORMATS} photo")
+        raise PhotoError(f"photo {stem}: the file is empty; choose a {SUPPORTED_FORMATS} photo", PHOTO_UNREADABLE)
     if len(data) > MAX_FILE_BYTES:
         raise PhotoError(f"photo {stem}: the file is {len(data) / 1e6:.0f} MB, over the "
-                         f"{MAX_FILE_BYTES / 1e6:.0f} MB limit; choose a smaller photo")
+                         f"{MAX_FILE_BYTES / 1e6:.0f} MB limit; choose a smaller photo", PHOTO_TOO_LARGE)
     _refuse_huge_whole_decode(data, stem)
     digest = hashlib.sha256(data).hexdigest()
     return FlowerChoice("photo", stem, digest, focus=focus, data=_shared(digest, bytes(data)))
@@ -59,7 +59,7 @@ def _refuse_huge_whole_decode(data: bytes, stem: str) -> None:
         return
     if kind not in ("JPEG", "MPO") and width * height > MAX_WHOLE_DECODE_PIXELS:
         raise PhotoError(f"photo {stem}: the picture is too large for this page; choose a smaller photo, "
-                         f"or save it as JPEG")
+                         f"or save it as JPEG", PHOTO_TOO_LARGE)
 
 
 def _shared(digest: str, data: bytes) -> bytes:

@@ -7,6 +7,8 @@ open a terminal. Import it only when serving: it imports Flask.
   form.py     the form's fields as the library's `PostRequest`
   answers.py  what the endpoints send back: previews, posts, thumbnails, the page's options
   failures.py errors as the page shows them (JSON for scripts, a page for people)
+  language.py the page's language from the request; the gettext catalogues (translations/)
+  words.py    the page's words in that language, and the library's errors in the form's words
   serving.py  `serve`: the local server, its socket and its messages
 """
 

@@ -11,22 +11,16 @@ import io
 import threading
 from typing import Any
 
+from flask_babel import get_locale
+
 from generator.caches import MB, bytes_bounded
 from generator.errors import SolidarityError
+from generator.web import words
 
 MAX_UPLOAD_BYTES = 25_000_000
 PREVIEW_WIDTH = 540  # the preview is the real post, scaled down to this width at most
 PREVIEW_QUALITY = 85
 THUMBNAIL_SIZE = (240, 300)
-
-FORMAT_LABELS = {
-    "instagram-square": "Instagram, square", "instagram-portrait": "Instagram, portrait",
-    "instagram-story": "Instagram story", "x": "X (Twitter)", "facebook": "Facebook, landscape",
-    "facebook-portrait": "Facebook, portrait", "bluesky": "Bluesky, landscape",
-    "bluesky-portrait": "Bluesky, portrait", "mastodon": "Mastodon", "threads": "Threads", "linkedin": "LinkedIn",
-}
-STYLE_LABELS = {"card": "Dark card", "light-card": "Light card", "banner": "Banner", "scrim": "Soft shade",
-                "polaroid": "Photo frame", "white-red-white": "White-red-white"}
 
 # One render at a time: a supporter is one person, and the font and image caches stay single-threaded.
 render_lock = threading.Lock()
@@ -58,7 +52,7 @@ def post_json(spec) -> dict[str, Any]:
         image_bytes = render_post(spec).image_bytes
     media_type = f"image/{spec.image_type}"
     return {
-        "format": spec.format.name, "label": FORMAT_LABELS.get(spec.format.name, spec.format.name),
+        "format": spec.format.name, "label": words.format_label(spec.format.name),
         "width": spec.format.width, "height": spec.format.height,
         "filename": f"{spec.name}.{spec.extension}", "media_type": media_type, "bytes": len(image_bytes),
         "sha256": hashlib.sha256(image_bytes).hexdigest(),
@@ -85,13 +79,6 @@ def thumbnail(name: str) -> bytes:
     return buffer.getvalue()
 
 
-def flower_label(name: str) -> str:
-    """A short name for a bundled flower: cornflower-white-red-white -> Cornflower, white-red-white."""
-    base, ribbon, _ = name.partition("-white-red-white")
-    words = base.replace("-", " ")
-    return words[:1].upper() + words[1:] + (", white-red-white" if ribbon else "")
-
-
 def options_payload(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict[str, Any]:
     """Everything the page offers: flowers, languages with their messages, platforms and styles."""
     from generator import messages
@@ -102,12 +89,12 @@ def options_payload(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict[str, Any]:
     from generator.styles import DEFAULT_STYLE, STYLES
 
     catalogue = messages.languages()
-    english = catalogue.get("en")
-    species_names = english.flowers if english else {}
+    page_language = catalogue.get(str(get_locale())) or catalogue.get("en")
+    species_names = page_language.flowers if page_language else {}
     return {
         "flowers": {
-            "bundled": [{"value": flower.name, "name": flower.name, "label": flower_label(flower.name),
-                         "description": flower.description, "thumbnail": f"/flowers/{flower.name}.jpg"}
+            "bundled": [{"value": flower.name, "name": flower.name, "thumbnail": f"/flowers/{flower.name}.jpg",
+                         "label": words.flower_label(flower.name, species_names.get(flower.species or "", flower.name))}
                         for flower in bundled().values()],
             "species": [{"value": f"{GROW_PREFIX}{species}", "name": species,
                          "label": species_names.get(species, species.replace("-", " "))} for species in SPECIES],
@@ -115,10 +102,10 @@ def options_payload(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict[str, Any]:
         "languages": [{"code": language.code, "name": language.name, "direction": language.direction}
                       for language in catalogue.values()],
         "templates": {code: _templates(language) for code, language in catalogue.items()},
-        "formats": [{"name": f.name, "label": FORMAT_LABELS.get(f.name, f.name), "width": f.width, "height": f.height,
+        "formats": [{"name": f.name, "label": words.format_label(f.name), "brand": words.brand(f.name),
+                     "width": f.width, "height": f.height,
                      "size": f"{f.width}×{f.height}", "notes": f.notes} for f in FORMATS.values()],
-        "styles": [{"name": style.name, "label": STYLE_LABELS.get(style.name, style.name.replace("-", " ").capitalize()),
-                    "description": style.description} for style in STYLES.values()],
+        "styles": [{"name": style.name, "label": words.style_label(style.name)} for style in STYLES.values()],
         "defaults": {"flower": DEFAULT_FLOWER, "language": messages.DEFAULT_LANGUAGE,
                      "template": messages.DEFAULT_TEMPLATE, "format": DEFAULT_FORMAT, "style": DEFAULT_STYLE,
                      "tags": list(messages.DEFAULT_TAGS), "hashtags": list(messages.DEFAULT_HASHTAGS)},
@@ -144,3 +131,42 @@ def size_text(size: int) -> str:
     if size >= 1_000_000:
         return f"{size / 1_000_000:.0f} MB"
     return f"{max(1, round(size / 1000))} kB"
+
+
+def fit_report(post_request, formats: tuple[str, ...]) -> dict[str, Any]:
+    """For each ticked platform, whether the message fits and, if not, why: planned and measured, no pixels.
+
+    An error that is not about one platform (an empty message, a character no font has) is reported once.
+    """
+    from dataclasses import replace
+
+    from generator.compose import check_fits
+    from generator.spec import plan_posts
+    from generator.web.failures import described
+
+    results = []
+    for name in formats:
+        try:
+            [spec] = plan_posts(replace(post_request, formats=(name,)))
+            with render_lock:
+                check_fits(spec)
+        except SolidarityError as error:
+            if "format" not in error.params:
+                return {"formats": [], **described(error)}
+            over = int(error.params.get("over", 0))
+            results.append({"format": name, "label": words.format_label(name), "fits": False, "over": over,
+                            "text": words.too_long(over) if over else described(error)["error"],
+                            "error": described(error)["error"]})
+            continue
+        results.append({"format": name, "label": words.format_label(name), "fits": True, "text": words.fits()})
+    return {"formats": results}
+
+
+def page_languages() -> list[dict[str, str]]:
+    """The page's languages, each named in itself, for the switcher."""
+    from generator import messages
+    from generator.web.language import LANGUAGES, direction
+
+    catalogue = messages.languages()
+    return [{"code": code, "name": catalogue[code].name if code in catalogue else code, "direction": direction(code)}
+            for code in LANGUAGES]

@@ -12,7 +12,7 @@ import traceback
 
 from flask import Flask, Request, request
 
-from generator.web import failures, security
+from generator.web import failures, language, security
 from generator.web.answers import MAX_UPLOAD_BYTES
 from generator.web.views import page
 
@@ -49,6 +49,7 @@ def create_app(max_upload_bytes: int = MAX_UPLOAD_BYTES, host: str = DEFAULT_HOS
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.register_blueprint(page)
+    language.install(app)
     if hosting is not None:
         from generator.web import hosting as production
 

@@ -166,8 +166,9 @@ def _install_rate_limit(app, config: HostingConfig) -> None:
             headers_enabled=True, swallow_errors=True, in_memory_fallback_enabled=True, key_prefix="solidarity")
 
     def too_many(error: RateLimitExceeded):
+        # English until the page's catalogues have these words; `kind` lets the page's script say it itself.
         reply = make_response(error_reply(429, "you have made many images in a short time; wait a minute, then "
-                                               "try again"))
+                                               "try again", kind="rate-limited"))
         retry_after = getattr(error, "retry_after", None)
         if retry_after:
             reply.headers["Retry-After"] = str(retry_after)
@@ -229,7 +230,7 @@ def _install_time_limit(app, seconds: float) -> None:
 
     def timed_out(error: RequestTimedOut):
         return error_reply(503, "making the image took too long; try again in a moment, or with a smaller "
-                                "photo")
+                                "photo", kind="timed-out")
 
     app.before_request(start)
     app.teardown_request(stop)

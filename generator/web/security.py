@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 
+from generator.web import words
 from generator.web.failures import error_reply
 
 CONTENT_SECURITY_POLICY = (
@@ -20,14 +21,14 @@ def install(app: Flask) -> None:
 
 def refuse_other_websites():
     if urlsplit(f"//{request.host}").hostname not in current_app.config["SOLIDARITY_ALLOWED_HOSTS"]:
-        return error_reply(403, "this page answers only at the address solidarity serve printed")
+        return error_reply(403, words.http_error(403))
     # Any web page the supporter visits could post a form to 127.0.0.1; only this page may.
     if request.method != "POST":
         return None
     origin = request.headers.get("Origin")
     cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
     if cross_site or (origin is not None and urlsplit(origin).netloc != request.host):
-        return error_reply(403, "requests from other websites are refused; use the page itself")
+        return error_reply(403, words.http_error(403))
     return None
 
 

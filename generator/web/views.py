@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from generator.web import answers
+from generator.web import answers, language, words
 from generator.web.failures import error_reply
 from generator.web.form import request_from_form
 
@@ -17,8 +19,17 @@ def _max_upload_bytes() -> int:
 
 @page.get("/")
 def index():
-    return render_template("index.html", max_upload_bytes=_max_upload_bytes(),
-                           max_upload_text=answers.size_text(_max_upload_bytes()))
+    code = language.page_language()
+    response = Response(render_template(
+        "index.html", language=code, direction=language.direction(code), strings=words.page_strings(),
+        languages=answers.page_languages(), max_upload_bytes=_max_upload_bytes(),
+        max_upload_text=answers.size_text(_max_upload_bytes())))
+    if request.args.get(language.COOKIE) == code:  # the supporter switched: remember it (in their browser)
+        response.set_cookie(language.COOKIE, code, max_age=language.COOKIE_MAX_AGE, samesite="Lax")
+    response.headers["Content-Language"] = code
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
 
 
 @page.get("/api/options")
@@ -44,6 +55,18 @@ def preview():
     post_request = request_from_form(request.form, request.files, several_formats=False)
     spec = plan_posts(post_request)[0]  # one format ("all" means all: the first is shown)
     response = Response(answers.render_preview(spec), mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Alt-Text"] = quote(spec.alt_text)  # the post's real alt text, for the preview's alt
+    return response
+
+
+@page.post("/api/check")
+def check():
+    """Which ticked platforms the message fits, measured without drawing: light enough for every keystroke."""
+    form = request.form
+    formats = tuple(name.strip() for value in form.getlist("format") for name in value.split(",") if name.strip())
+    post_request = request_from_form(form, {}, several_formats=True)
+    response = jsonify(answers.fit_report(post_request, formats))
     response.headers["Cache-Control"] = "no-store"
     return response
 
