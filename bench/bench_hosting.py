@@ -4,7 +4,8 @@ Each simulated supporter does the real journey over one keep-alive connection: o
 its options and two flower thumbnails), 10 preview edits (a new message each, so no HTTP cache can answer),
 one preview with an uploaded 12-megapixel photo, and one make of 3 platforms with that photo. The script
 starts the server itself on a free loopback port, runs each level of concurrency in turn, and samples the
-RSS of every worker process from /proc while it runs.
+RSS of every worker process from /proc while it runs, and the workers' CPU time per request (which, unlike
+latency, does not depend on what else the machine is doing).
 
     python bench/bench_hosting.py load [--server gunicorn|serve] [--levels 5,20,50] [--journeys 2]
     python bench/bench_hosting.py memory [--requests 1000]     # steady RSS after mixed requests
@@ -134,6 +135,19 @@ def worker_pids(process: subprocess.Popen) -> list[int]:
     return sorted(children) or [process.pid]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used: the server's cost, whatever else the machine runs."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -225,14 +239,22 @@ def run_level(port: int, process, supporters: int, journeys: int, photos: list[b
         supporter.connection.close()
 
     threads = [threading.Thread(target=one, args=(index,)) for index in range(supporters)]
+    pids = worker_pids(process)
+    cpu_before = cpu_seconds(pids)
     start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - start
+    cpu = cpu_seconds(pids) - cpu_before
     peak = sampler.stop()
-    return summarise(results, elapsed, supporters, peak)
+    summary = summarise(results, elapsed, supporters, peak)
+    # A machine shared with other work slows every request; the server's own CPU per request does not
+    # change with it, and says how many requests per second the server would answer on 2 idle cores.
+    summary["server_cpu_ms_per_request"] = round(1000 * cpu / max(1, len(results)), 1)
+    summary["capacity_2_cores_rps"] = round(2 * len(results) / cpu, 1) if cpu else None
+    return summary
 
 
 def summarise(results: list, elapsed: float, supporters: int, peak: dict[int, float]) -> dict:
@@ -264,7 +286,8 @@ def show(summary: dict) -> None:
     print(f"{summary['supporters']:>3} supporters: {summary['requests_per_second']:6.1f} req/s, "
           f"{summary['requests']} requests in {summary['seconds']} s, {summary['errors']} errors "
           f"{summary['error_kinds'] or ''}; p50/p95 ms: {endpoints}; peak RSS MB per worker: "
-          f"{list(summary['peak_rss_mb'].values())}", flush=True)
+          f"{list(summary['peak_rss_mb'].values())}; server CPU {summary['server_cpu_ms_per_request']} ms per "
+          f"request (on 2 idle cores: {summary['capacity_2_cores_rps']} req/s)", flush=True)
 
 
 # --- memory ----------------------------------------------------------------------------------------------
