@@ -33,9 +33,10 @@ class _Private(logging.Filter):
 
 
 def post_fork(server, worker) -> None:
-    """Large blocks (decoded photos, backgrounds) straight from and back to the system, so a freed
+    """Blocks of 16 MB and more (a decoded phone photo) straight from and back to the system, so a freed
     12-megapixel photo does not stay in the worker's heap: glibc otherwise raises its mmap threshold
-    after the first large free and keeps later ones."""
+    after the first large free and keeps later ones. Smaller blocks (post-size images) reuse the heap:
+    a 1 MB threshold measured 30-60% more CPU per request in page faults."""
     _tune_malloc()
 
 
@@ -49,7 +50,7 @@ def _tune_malloc() -> None:
     except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to tune
         return
     m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8
-    mallopt(m_mmap_threshold, 1 << 20)
+    mallopt(m_mmap_threshold, 16 << 20)
     mallopt(m_trim_threshold, 4 << 20)
     mallopt(m_arena_max, 2)
 
