@@ -14,6 +14,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFilter
 
 from generator import fonts
+from generator.caches import MB, bytes_bounded
 from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
@@ -409,7 +410,7 @@ def _frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
     return _cached_frosted(flower, size, blur)
 
 
-@lru_cache(maxsize=8)
+@bytes_bounded(24 * MB)
 def _cached_frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
     return _blurred(background(flower, size).image, blur)
 
@@ -422,7 +423,7 @@ def _blurred(image: Image.Image, blur: float) -> Image.Image:
     return blurred.resize(image.size, Image.Resampling.BILINEAR) if factor > 1 else blurred
 
 
-@lru_cache(maxsize=32)
+@bytes_bounded(8 * MB)
 def _rounded_mask(size: tuple[int, int], corner_radius: float, canvas: tuple[int, int]) -> Image.Image:
     mask = Image.new("L", size, 0)
     radius = round(corner_radius * min(canvas))
@@ -430,7 +431,7 @@ def _rounded_mask(size: tuple[int, int], corner_radius: float, canvas: tuple[int
     return mask
 
 
-@lru_cache(maxsize=32)
+@bytes_bounded(8 * MB)
 def _scrim_mask(size: tuple[int, int], edge: str, plateau: int, fade: int, strength: int) -> Image.Image:
     """Full strength from the canvas edge over `plateau` pixels (to the panel's inner edge), then a smooth
     fall to nothing over `fade` pixels."""
@@ -530,7 +531,7 @@ def _corner_box(safe: Box, width: int, height: int, vertical: str, horizontal: s
     return Box(left, top, left + width, top + height)
 
 
-@lru_cache(maxsize=8)
+@bytes_bounded(8 * MB)
 def _logo_image(path: str, digest: str) -> Image.Image:
     from generator.kit import open_logo
 

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+from generator.caches import MB, bytes_bounded
 from generator.errors import CHARACTER_MISSING, LayoutError, UsageError
 
 MESSAGE_WEIGHT = 700
 TAG_WEIGHT = 600
+FONT_BYTES = 450_000  # a loaded variable font at one size, measured (its blend tables dominate)
 EMOJI_STRIKE = 109  # Noto Color Emoji is a bitmap font with one size; runs are drawn at it and scaled
 EMOJI_FONT_PATHS = (
     "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
@@ -79,7 +81,7 @@ def user_face(path: str | Path, weight: int = MESSAGE_WEIGHT) -> Face:
 
 
 
-@lru_cache(maxsize=256)
+@bytes_bounded(24 * MB, weigh=lambda font: FONT_BYTES)
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
     """The font at `size` pixels; cached because opening a font file costs more than drawing a line."""
     if face.bitmap_emoji:

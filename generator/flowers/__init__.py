@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
+from generator.caches import MB, bytes_bounded, size_of
 from generator.describe import Picture
 from generator.digests import file_sha256
 from generator.errors import PhotoError, UsageError
@@ -149,12 +150,12 @@ def background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     return _cached_background(choice, size)
 
 
-@lru_cache(maxsize=2)
+@bytes_bounded(24 * MB)  # a few uploads' backgrounds; the key weighs in the photo's bytes
 def _upload_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     return _compose_background(choice, size)
 
 
-@lru_cache(maxsize=32)
+@bytes_bounded(48 * MB)
 def _cached_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
     return _compose_background(choice, size)
 
@@ -174,6 +175,17 @@ def _compose_background(choice: FlowerChoice, size: tuple[int, int]) -> Backgrou
     return Background(composed, composed_focus)
 
 
+@bytes_bounded(24 * MB, weigh=lambda found: size_of(found[0]), key=lambda choice, decoded, size: (choice, decoded))
+def _decoded_upload(choice: FlowerChoice, decoded: tuple[int, int] | None, size: tuple[int, int]):
+    """An upload decoded once for every post size that decodes it alike (`decoded`: a JPEG's reduced size,
+    or None for a whole decode), so a preview and a make of three platforms decode a phone photo once."""
+    from generator.flowers.focus import auto_focus
+    from generator.flowers.photo import open_photo_bytes
+
+    image = open_photo_bytes(choice.data, choice.name, target=size)
+    return image, auto_focus(image)
+
+
 def _source_image(choice: FlowerChoice, size: tuple[int, int]):
     if choice.kind == "grown":
         from generator.flowers.grow import grow
@@ -190,10 +202,10 @@ def _source_image(choice: FlowerChoice, size: tuple[int, int]):
     from generator.flowers.photo import open_photo
 
     if choice.data is not None:
-        from generator.flowers.photo import open_photo_bytes
+        from generator.flowers.photo import decoded_size
 
-        image = open_photo_bytes(choice.data, choice.name, target=size)
-    else:
-        image = open_photo(choice.path, target=size)
+        image, found = _decoded_upload(choice, decoded_size(choice.data, size), size)
+        return image, choice.focus or found
+    image = open_photo(choice.path, target=size)
     return image, choice.focus or auto_focus(image)
 

@@ -20,6 +20,7 @@ from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
+from generator.caches import MB, bytes_bounded
 from generator.errors import (PHOTO_NOT_AN_IMAGE, PHOTO_SHAPE, PHOTO_TOO_LARGE, PHOTO_UNREADABLE,
                                PhotoError)
 
@@ -132,6 +133,22 @@ def open_photo_bytes(data: bytes, name: str, target: tuple[int, int] | None = No
         raise _problem(label, "the file is empty", _CHOOSE_SUPPORTED)
     _check_file_size(label, len(data))
     return _decode(io.BytesIO(data), label, target)
+
+
+def decoded_size(data: bytes, target: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The size `open_photo_bytes(data, target=target)` decodes the photo at: a JPEG's reduced DCT scale, or
+    None when it is decoded whole (other formats, or data Pillow cannot identify: decoding will say why).
+    Targets with the same decoded size get the same pixels, so one decode can serve them all."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data), formats=_readable_formats()) as image:
+                if target is None or image.format not in _DRAFTABLE_FORMATS:
+                    return None
+                _decode_reduced(image, target)
+                return image.size
+    except Exception:  # noqa: BLE001 - only a cache key; the real decode reports any problem clearly
+        return None
 
 
 def _check_path(path: Path, label: str) -> None:
@@ -338,7 +355,7 @@ def _apply(transform: Callable[[Image.Image], Image.Image] | None, image: Image.
         return None
 
 
-@functools.lru_cache(maxsize=16)
+@bytes_bounded(8 * MB, weigh=lambda transform: 200_000)  # the key weighs in the profile's bytes
 def _transform_to_srgb(icc_profile: bytes | None, mode: str) -> Callable[[Image.Image], Image.Image] | None:
     """A cached converter from the profile (LAB when None) in `mode` to sRGB RGB; None without ImageCms."""
     try:

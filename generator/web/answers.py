@@ -6,7 +6,6 @@ The preview is the real post scaled down, so the page shows byte for byte what `
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import io
 import threading
@@ -14,6 +13,7 @@ from typing import Any
 
 from flask_babel import get_locale
 
+from generator.caches import MB, bytes_bounded
 from generator.errors import SolidarityError
 from generator.web import words
 
@@ -62,7 +62,7 @@ def post_json(spec) -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=64)
+@bytes_bounded(4 * MB)
 def thumbnail(name: str) -> bytes:
     """A small picture of a bundled flower for the page's chooser, cropped around its focal point."""
     from PIL import Image

@@ -37,16 +37,24 @@ class SolidarityApp(Flask):
         self.logger.error(f"internal error in {request.method} {request.path}: {name}\n{frames}")
 
 
-def create_app(max_upload_bytes: int = MAX_UPLOAD_BYTES, host: str = DEFAULT_HOST) -> Flask:
+def create_app(max_upload_bytes: int = MAX_UPLOAD_BYTES, host: str = DEFAULT_HOST, hosting=None) -> Flask:
     """The web app; `max_upload_bytes` caps a whole request (the photo and the form). Only requests addressed
-    to loopback or to `host` are answered, so a web page cannot reach it through a rebound DNS name."""
+    to loopback or to `host` are answered, so a web page cannot reach it through a rebound DNS name.
+    `hosting` (a `generator.web.hosting.HostingConfig`) makes it the public page: see hosting.py."""
     app = SolidarityApp(__name__, static_folder="static", template_folder="templates")
+    if hosting is not None:
+        max_upload_bytes = hosting.max_upload_bytes
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
+    app.config["SOLIDARITY_HOSTED"] = hosting is not None  # the page then says what a server keeps
     app.config["SOLIDARITY_ALLOWED_HOSTS"] = {"localhost", "127.0.0.1", "::1", host.strip("[]").lower()}
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.register_blueprint(page)
     language.install(app)
+    if hosting is not None:
+        from generator.web import hosting as production
+
+        production.install(app, hosting)
     security.install(app)
     failures.install(app)
     return app

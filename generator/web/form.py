@@ -15,11 +15,12 @@ from generator.errors import UsageError
 
 def request_from_form(form: MultiDict, files: MultiDict, several_formats: bool):
     from generator.spec import PostRequest
+    from generator.web.hosting import with_campaign_kit
 
     formats = ticked_formats(form)
     if not several_formats:
         formats = formats[:1]
-    return PostRequest(
+    return with_campaign_kit(PostRequest(
         flower=_flower(form, files.get("photo")),
         message=_message(form),
         template=_catalogue_template(form),
@@ -29,7 +30,7 @@ def request_from_form(form: MultiDict, files: MultiDict, several_formats: bool):
         tags=_words(form.get("tags", "")),
         hashtags=_words(form.get("hashtags", "")),
         image_type=_text(form, "image_type") or "jpeg",
-    )
+    ), form)
 
 
 def ticked_formats(form: MultiDict) -> tuple[str, ...]:

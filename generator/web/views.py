@@ -23,7 +23,7 @@ def index():
     response = Response(render_template(
         "index.html", language=code, direction=language.direction(code), strings=words.page_strings(),
         languages=answers.page_languages(), max_upload_bytes=_max_upload_bytes(),
-        max_upload_text=answers.size_text(_max_upload_bytes())))
+        max_upload_text=answers.size_text(_max_upload_bytes()), hosted=current_app.config["SOLIDARITY_HOSTED"]))
     if request.args.get(language.COOKIE) == code:  # the supporter switched: remember it (in their browser)
         response.set_cookie(language.COOKIE, code, max_age=language.COOKIE_MAX_AGE, samesite="Lax")
     response.headers["Content-Language"] = code

@@ -126,6 +126,14 @@ def upload_too_large(size_text: str) -> str:
              size=size_text)
 
 
+def rate_limited() -> str:
+    return _("You have made many images in a short time. Wait a minute, then try again.")
+
+
+def timed_out() -> str:
+    return _("Making the image took too long. Try again in a moment, or with a smaller photo.")
+
+
 def http_error(status: int) -> str:
     return {
         400: lambda: _("The request could not be read. Reload the page and try again."),

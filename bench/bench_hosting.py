@@ -1,0 +1,363 @@
+"""The hosted page under load: simulated supporters against a real server on loopback, with worker RSS.
+
+Each simulated supporter does the real journey over one keep-alive connection: open the page (the page,
+its options and two flower thumbnails), 10 preview edits (a new message each, so no HTTP cache can answer),
+one preview with an uploaded 12-megapixel photo, and one make of 3 platforms with that photo. The script
+starts the server itself on a free loopback port, runs each level of concurrency in turn, and samples the
+RSS of every worker process from /proc while it runs, and the workers' CPU time per request (which, unlike
+latency, does not depend on what else the machine is doing).
+
+    python bench/bench_hosting.py load [--server gunicorn|serve] [--levels 5,20,50] [--journeys 2]
+    python bench/bench_hosting.py memory [--requests 1000]     # steady RSS after mixed requests
+
+`--server gunicorn` runs the README's production command (2 workers); `--server serve` runs
+`solidarity serve` (one process, werkzeug) and `--server gunicorn-plain` the factory under gunicorn's defaults. Everything is bounded: a fixed number of journeys per
+supporter and `--max-seconds` per level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+MESSAGES = ["Free the medics of Belarus.", "We stand with you, doctors of Belarus.",
+            "Healing is not a crime.", "Солідарнасць з медыкамі Беларусі!", "Your courage is seen.",
+            "Flowers for every medic behind bars.", "Nobody should be jailed for caring for others."]
+FLOWERS = ["cornflower", "poppy", "grow:chamomile:3", "grow:tulip:7"]
+FORMATS = ["instagram-square", "instagram-portrait", "x", "facebook", "instagram-story"]
+HIGH_LIMIT = "1000000 per minute"  # the bench measures the server, not the rate limit (which still runs)
+
+
+def phone_photo(megapixels: float = 12, seed: int = 5) -> bytes:
+    """A JPEG of about `megapixels` with some texture, about the size a phone writes."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    width = int((megapixels * 1e6 * 4 / 3) ** 0.5)
+    height = width * 3 // 4
+    image = Image.new("RGB", (width, height), (92, 130, 78))
+    draw = ImageDraw.Draw(image)
+    for _ in range(3000):
+        x, y, r = rng.uniform(0, width), rng.uniform(0, height), rng.uniform(10, 90)
+        draw.ellipse((x, y, x + r, y + r * 0.7), fill=tuple(rng.randint(40, 220) for _ in range(3)))
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def multipart(fields: list[tuple[str, str]], photo: bytes | None = None) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    if photo is not None:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="phone.jpg"\r\n'
+                     f'Content-Type: image/jpeg\r\n\r\n'.encode() + photo + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+# --- the server -------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_command(kind: str, port: int, workers: int) -> list[str]:
+    if kind == "serve":
+        return [sys.executable, "-m", "generator", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if kind == "gunicorn-plain":  # the factory under gunicorn's defaults: the first production setup
+        return command + ["generator.web:create_app()"]
+    return command + ["--config", "python:generator.web.gunicorn_conf", "generator.web.wsgi:app"]
+
+
+@contextmanager
+def running_server(kind: str, workers: int = 2, env: dict[str, str] | None = None):
+    port = free_port()
+    environment = {**os.environ, "SOLIDARITY_RATELIMIT": HIGH_LIMIT, **(env or {})}
+    process = subprocess.Popen(server_command(kind, port, workers), env=environment,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(port, process)
+        yield port, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/api/options")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the server did not answer in time")
+
+
+def worker_pids(process: subprocess.Popen) -> list[int]:
+    """The processes that serve requests: gunicorn's workers (the master's children), or the one process."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == process.pid:
+                children.append(int(entry.name))
+    return sorted(children) or [process.pid]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used: the server's cost, whatever else the machine runs."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, process: subprocess.Popen):
+        super().__init__(daemon=True)
+        self.process, self.peak, self.stopping = process, {}, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.2):
+            self.sample()
+
+    def sample(self) -> dict[int, float]:
+        now = {pid: rss_mb(pid) for pid in worker_pids(self.process)}
+        for pid, value in now.items():
+            self.peak[pid] = max(self.peak.get(pid, 0.0), value)
+        return now
+
+    def stop(self) -> dict[int, float]:
+        self.stopping.set()
+        self.join()
+        return self.peak
+
+
+# --- the supporters ---------------------------------------------------------------------------------------
+
+class Supporter:
+    def __init__(self, port: int, photo: bytes, seed: int, results: list, deadline: float):
+        self.port, self.photo, self.results, self.deadline = port, photo, results, deadline
+        self.rng = random.Random(seed)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def call(self, endpoint: str, method: str, path: str, body: bytes | None = None,
+             content_type: str | None = None) -> None:
+        headers = {"Content-Type": content_type} if content_type else {}
+        start = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as exc:
+            status = f"{type(exc).__name__}"
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        self.results.append((endpoint, time.perf_counter() - start, status))
+
+    def journey(self) -> None:
+        rng = self.rng
+        self.call("page", "GET", "/")
+        self.call("options", "GET", "/api/options")
+        for name in rng.sample(FLOWERS[:2], 2):
+            self.call("thumbnail", "GET", f"/flowers/{name}.jpg")
+        flower, style = rng.choice(FLOWERS), rng.choice(["card", "banner", "scrim", "white-red-white"])
+        for edit in range(10):
+            if time.monotonic() > self.deadline:
+                return
+            message = f"{rng.choice(MESSAGES)} {edit}{rng.randrange(10**6)}"
+            body, kind = multipart([("message", message), ("flower", flower), ("format", FORMATS[0]),
+                                    ("style", style), ("lang", "en")])
+            self.call("preview", "POST", "/api/preview", body, kind)
+        message = rng.choice(MESSAGES)
+        body, kind = multipart([("message", message), ("format", FORMATS[0]), ("lang", "en")], self.photo)
+        self.call("photo preview", "POST", "/api/preview", body, kind)
+        body, kind = multipart([("message", message), ("lang", "en")]
+                               + [("format", name) for name in FORMATS[:3]], self.photo)
+        self.call("make (3)", "POST", "/api/post", body, kind)
+
+
+def run_level(port: int, process, supporters: int, journeys: int, photos: list[bytes], max_seconds: float) -> dict:
+    results: list = []
+    deadline = time.monotonic() + max_seconds
+    sampler = RssSampler(process)
+    sampler.start()
+
+    def one(index: int) -> None:
+        supporter = Supporter(port, photos[index % len(photos)], index, results, deadline)
+        for _ in range(journeys):
+            if time.monotonic() > deadline:
+                break
+            supporter.journey()
+        supporter.connection.close()
+
+    threads = [threading.Thread(target=one, args=(index,)) for index in range(supporters)]
+    pids = worker_pids(process)
+    cpu_before = cpu_seconds(pids)
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    cpu = cpu_seconds(pids) - cpu_before
+    peak = sampler.stop()
+    summary = summarise(results, elapsed, supporters, peak)
+    # A machine shared with other work slows every request; the server's own CPU per request does not
+    # change with it, and says how many requests per second the server would answer on 2 idle cores.
+    summary["server_cpu_ms_per_request"] = round(1000 * cpu / max(1, len(results)), 1)
+    summary["capacity_2_cores_rps"] = round(2 * len(results) / cpu, 1) if cpu else None
+    return summary
+
+
+def summarise(results: list, elapsed: float, supporters: int, peak: dict[int, float]) -> dict:
+    by_endpoint: dict[str, list[float]] = {}
+    errors = [status for _, _, status in results if status != 200]
+    for endpoint, seconds, status in results:
+        if status == 200:
+            by_endpoint.setdefault(endpoint, []).append(seconds * 1000)
+    return {
+        "supporters": supporters, "requests": len(results), "seconds": round(elapsed, 1),
+        "requests_per_second": round(len(results) / elapsed, 1), "errors": len(errors),
+        "error_kinds": sorted({str(status) for status in errors}),
+        "endpoints": {name: {"n": len(values), "p50_ms": round(percentile(values, 50)),
+                             "p95_ms": round(percentile(values, 95))} for name, values in by_endpoint.items()},
+        "peak_rss_mb": {str(pid): round(value) for pid, value in sorted(peak.items())},
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+def show(summary: dict) -> None:
+    endpoints = "  ".join(f"{name} {value['p50_ms']}/{value['p95_ms']}"
+                          for name, value in summary["endpoints"].items())
+    print(f"{summary['supporters']:>3} supporters: {summary['requests_per_second']:6.1f} req/s, "
+          f"{summary['requests']} requests in {summary['seconds']} s, {summary['errors']} errors "
+          f"{summary['error_kinds'] or ''}; p50/p95 ms: {endpoints}; peak RSS MB per worker: "
+          f"{list(summary['peak_rss_mb'].values())}; server CPU {summary['server_cpu_ms_per_request']} ms per "
+          f"request (on 2 idle cores: {summary['capacity_2_cores_rps']} req/s)", flush=True)
+
+
+# --- memory ----------------------------------------------------------------------------------------------
+
+def memory(port: int, process, requests: int, photos: list[bytes]) -> dict:
+    """`requests` mixed requests from 4 supporters (every tenth a new 12-MP photo), then the RSS at rest."""
+    results: list = []
+    sampler = RssSampler(process)
+    sampler.start()
+    counter = iter(range(requests))
+    lock = threading.Lock()
+
+    def one(index: int) -> None:
+        supporter = Supporter(port, photos[0], index, results, time.monotonic() + 3600)
+        rng = random.Random(index)
+        while True:
+            with lock:
+                number = next(counter, None)
+            if number is None:
+                break
+            photo = photos[number % len(photos)] if number % 10 == 0 else None
+            formats = [rng.choice(FORMATS)] if number % 7 else FORMATS[:3]
+            endpoint = "/api/post" if len(formats) > 1 else "/api/preview"
+            fields = [("message", f"{rng.choice(MESSAGES)} {number}"), ("lang", rng.choice(["en", "be", "ar"])),
+                      ("style", rng.choice(["card", "banner", "scrim", "polaroid"]))]
+            fields += [("format", name) for name in formats]
+            fields += [] if photo else [("flower", rng.choice(FLOWERS))]
+            body, kind = multipart(fields, photo)
+            supporter.call(endpoint, "POST", endpoint, body, kind)
+        supporter.connection.close()
+
+    threads = [threading.Thread(target=one, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    time.sleep(2)  # let the last responses' buffers go
+    steady = sampler.sample()
+    peak = sampler.stop()
+    errors = [status for _, _, status in results if status != 200]
+    return {"requests": len(results), "errors": len(errors), "error_kinds": sorted({str(e) for e in errors}),
+            "steady_rss_mb": {str(pid): round(value) for pid, value in steady.items()},
+            "peak_rss_mb": {str(pid): round(value) for pid, value in peak.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["load", "memory"])
+    parser.add_argument("--server", choices=["gunicorn", "gunicorn-plain", "serve"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--levels", default="5,20,50")
+    parser.add_argument("--journeys", type=int, default=2, help="journeys per supporter at each level")
+    parser.add_argument("--requests", type=int, default=1000, help="memory mode: mixed requests in all")
+    parser.add_argument("--photos", type=int, default=4, help="distinct photos the supporters upload")
+    parser.add_argument("--upload-mp", type=float, default=12, help="megapixels of each uploaded photo (12: a phone's "
+                        "original; 2: what a page that downscales in the browser sends)")
+    parser.add_argument("--max-seconds", type=float, default=300, help="the longest a level may run")
+    parser.add_argument("--json", dest="as_json", action="store_true")
+    args = parser.parse_args()
+    photos = [phone_photo(args.upload_mp, seed) for seed in range(args.photos)]
+    with running_server(args.server, args.workers) as (port, process):
+        if args.mode == "memory":
+            summary = memory(port, process, args.requests, photos)
+            print(json.dumps(summary) if args.as_json else summary, flush=True)
+            return
+        Supporter(port, photos[0], 0, [], time.monotonic() + 600).journey()  # warm every worker a little
+        for level in (int(value) for value in args.levels.split(",")):
+            summary = run_level(port, process, level, args.journeys, photos, args.max_seconds)
+            print(json.dumps(summary), flush=True) if args.as_json else show(summary)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,273 @@
+"""The page in production: the README's gunicorn command, its configuration, limits and privacy."""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import io
+import json
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from generator.errors import UsageError
+from generator.web import create_app
+from generator.web.hosting import HostingConfig
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+pytest.importorskip("gunicorn", reason="the hosting extra is not installed: pip install -e '.[hosting]'")
+
+
+def hosted_client(**settings):
+    return create_app(hosting=HostingConfig(**settings)).test_client()
+
+
+# --- configuration ---------------------------------------------------------------------------------------
+
+def test_the_environment_configures_hosting(tmp_path):
+    config = HostingConfig.from_environment({
+        "SOLIDARITY_HOSTS": "Posts.Example.org, www.posts.example.org:443", "SOLIDARITY_TRUSTED_PROXIES": "1",
+        "SOLIDARITY_RATELIMIT": "5 per minute", "SOLIDARITY_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0",
+        "SOLIDARITY_MAX_UPLOAD_MB": "10", "SOLIDARITY_REQUEST_TIMEOUT": "20", "SOLIDARITY_KIT": "kit.toml"})
+    assert config.hosts == ("posts.example.org", "www.posts.example.org")
+    assert (config.trusted_proxies, config.ratelimit, config.max_upload_bytes, config.request_timeout) == (
+        1, "5 per minute", 10_000_000, 20.0)
+    assert config.kit == Path("kit.toml")
+    # Machines sharing one Redis name a supporter alike without a salt of their own.
+    again = HostingConfig.from_environment({"SOLIDARITY_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0"})
+    assert again.ratelimit_salt == config.ratelimit_salt
+    assert HostingConfig.from_environment({}) .hosts == ()
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("TRUSTED_PROXIES", "one", "SOLIDARITY_TRUSTED_PROXIES=one: give a number from 0 to 10, like "
+                               "SOLIDARITY_TRUSTED_PROXIES=1"),
+    ("RATELIMIT", "lots", 'SOLIDARITY_RATELIMIT=lots: write limits like "120 per minute;1000 per hour"'),
+    ("RATELIMIT_STORAGE", "mongodb://x", "SOLIDARITY_RATELIMIT_STORAGE: 'mongodb' is not a storage this page "
+                                         "knows; use memory:// or redis://HOST:6379"),
+    ("MAX_UPLOAD_MB", "0", "SOLIDARITY_MAX_UPLOAD_MB=0: give a number from 1 to 200, like "
+                           "SOLIDARITY_MAX_UPLOAD_MB=25"),
+    ("HOSTS", "https://posts.example.org/", "SOLIDARITY_HOSTS: 'https://posts.example.org/' is not a host "
+                                            "name; list names like posts.example.org, separated by commas"),
+])
+def test_a_bad_setting_is_one_line_naming_the_variable(name, value, expected):
+    with pytest.raises(UsageError) as raised:
+        HostingConfig.from_environment({f"SOLIDARITY_{name}": value})
+    assert str(raised.value) == expected
+
+
+def test_the_public_host_names_are_answered_and_others_refused():
+    client = hosted_client(hosts=("posts.example.org",))
+    assert client.get("/api/options", headers={"Host": "posts.example.org"}).status_code == 200
+    assert client.get("/api/options", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    assert client.get("/api/options", headers={"Host": "evil.example"}).status_code == 403
+    # The local page still answers loopback only.
+    assert create_app().test_client().get("/api/options", headers={"Host": "posts.example.org"}).status_code == 403
+
+
+def test_forwarded_headers_are_trusted_only_from_the_configured_proxies():
+    forwarded = {"Host": "10.0.0.5:8000", "X-Forwarded-Host": "posts.example.org", "X-Forwarded-Proto": "https"}
+    behind_one = hosted_client(hosts=("posts.example.org",), trusted_proxies=1)
+    assert behind_one.get("/api/options", headers=forwarded).status_code == 200
+    # A page not told of a proxy ignores the headers anyone could send.
+    assert hosted_client(hosts=("posts.example.org",)).get("/api/options", headers=forwarded).status_code == 403
+
+
+def test_health_answers_any_host_without_rendering(monkeypatch):
+    from generator.web import answers
+
+    monkeypatch.setattr(answers, "render_preview", lambda spec: pytest.fail("the health check rendered"))
+    response = hosted_client(ratelimit="1 per minute").get("/healthz", headers={"Host": "10.1.2.3"})
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "ok\n")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_supporter_over_the_limit_gets_a_clear_429_in_json():
+    client = hosted_client(ratelimit="2 per minute")
+    for _ in range(2):
+        assert client.post("/api/preview", data={"message": "Free them", "format": "x"}).status_code == 200
+    for _ in range(5):  # reading the page is never limited
+        assert client.get("/api/options").status_code == 200
+    refused = client.post("/api/preview", data={"message": "Free them", "format": "x"})
+    assert refused.status_code == 429
+    assert refused.get_json() == {"error": "You have made many images in a short time. Wait a minute, then try "
+                                           "again.", "field": "form", "kind": "rate-limited"}
+    assert int(refused.headers["Retry-After"]) >= 0  # seconds; 0 just before the window turns
+    # Another supporter (another address) is not held back.
+    other = client.post("/api/preview", data={"message": "Free them", "format": "x"},
+                        environ_base={"REMOTE_ADDR": "192.0.2.8"})
+    assert other.status_code == 200
+
+
+def test_a_request_past_its_time_limit_is_stopped_with_a_clear_answer(monkeypatch):
+    from generator.web import answers
+
+    def endless(spec):
+        while True:
+            pass
+
+    monkeypatch.setattr(answers, "render_preview", endless)
+    response = hosted_client(request_timeout=1).post("/api/preview", data={"message": "Free them", "format": "x"})
+    assert response.status_code == 503
+    assert response.get_json()["error"] == ("Making the image took too long. Try again in a moment, or with a "
+                                            "smaller photo.")
+
+
+def test_the_campaigns_kit_applies_to_every_post(tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (200, 80), (255, 220, 0, 255)).save(logo)
+    kit = tmp_path / "kit.toml"
+    kit.write_text('lang = "be"\nhashtags = ["#FreeBelarusMedics"]\n[colours]\npanel = "#1d1d1b"\n'
+                   '[logo]\nfile = "logo.png"\nposition = "top-left"\n', encoding="utf-8")
+    client = hosted_client(kit=kit)
+    made = client.post("/api/post", data={"format": "instagram-square", "hashtags": "#StandWithBelarus #Medics"})
+    assert made.status_code == 200, made.get_json()
+    [post] = made.get_json()["posts"]
+    assert post["language"] == "be"
+    assert "#FreeBelarusMedics" in post["caption"] and "#Medics" in post["caption"]
+    plain = create_app().test_client().post("/api/post", data={"format": "instagram-square", "lang": "be"})
+    [plain_post] = plain.get_json()["posts"]
+    assert plain_post["sha256"] != post["sha256"]
+    image = Image.open(io.BytesIO(base64.b64decode(post["image"].split(",", 1)[1])))
+    assert image.convert("RGB").getpixel((round(0.1 * 1080), round(0.1 * 1080)))[:2] != (0, 0)
+    # The supporter's own language choice wins over the kit's default.
+    english = client.post("/api/post", data={"format": "x", "lang": "en"}).get_json()["posts"][0]
+    assert english["language"] == "en"
+
+
+# --- the production command --------------------------------------------------------------------------------
+
+def readme_production_command() -> list[str]:
+    """The gunicorn command line in the README's hosting section, exactly as written."""
+    lines = [line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("gunicorn ")]
+    assert len(lines) == 1, lines
+    return shlex.split(lines[0])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1]
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail("gunicorn did not answer /healthz in time")
+
+
+def multipart(fields: list[tuple[str, str]], photo: bytes | None, filename: str) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                    for name, value in fields)
+    if photo is not None:
+        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="{filename}"\r\n'
+                 f'Content-Type: image/jpeg\r\n\r\n').encode() + photo + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_the_readmes_production_command_makes_a_post_and_keeps_nothing(tmp_path, photo):
+    """gunicorn as the README runs it, 2 workers on loopback: a post is made through it; its logs hold
+    neither the supporter's words, nor the photo's name, nor the supporter's address; nothing is written."""
+    command = readme_production_command()
+    assert command[:1] == ["gunicorn"] and "--workers" in command and "127.0.0.1:8000" in command
+    port = free_port()
+    argv = [sys.executable, "-m", "gunicorn", *(arg.replace("8000", str(port)) for arg in command[1:])]
+    home, temporary, folder = (tmp_path / name for name in ("home", "tmp", "cwd"))
+    for path in (home, temporary, folder):
+        path.mkdir()
+    env = {**os.environ, "HOME": str(home), "TMPDIR": str(temporary), "SOLIDARITY_HOSTS": "posts.example.org",
+           "SOLIDARITY_TRUSTED_PROXIES": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    process = subprocess.Popen(argv, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    secret_words, secret_name, forwarded_address = "Zorka-7431 holds on", "Minsk-garden-2291", "203.0.113.77"
+    try:
+        wait_for_health(port, process)
+        workers = [line for line in Path("/proc").glob("[0-9]*/stat")
+                   if _parent_of(line) == process.pid]
+        assert len(workers) == 2
+        body, kind = multipart([("message", secret_words), ("format", "x"), ("format", "instagram-square")],
+                               photo.read_bytes(), f"{secret_name}.jpg")
+        # From another loopback address than gunicorn's own, so that address can be looked for in the logs.
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=("127.0.0.2", 0))
+        connection.request("POST", "/api/post", body=body, headers={
+            "Content-Type": kind, "Host": "10.0.0.5", "X-Forwarded-Host": "posts.example.org",
+            "X-Forwarded-For": forwarded_address, "X-Forwarded-Proto": "https"})
+        response = connection.getresponse()
+        answer = json.loads(response.read())
+        assert response.status == 200, answer
+        assert [post["format"] for post in answer["posts"]] == ["x", "instagram-square"]
+        for post in answer["posts"]:
+            image = Image.open(io.BytesIO(base64.b64decode(post["image"].split(",", 1)[1])))
+            assert image.size == (post["width"], post["height"]) and not image.info.get("exif")
+        # A malformed request carrying the words, and a failing one: neither may leave them in a log.
+        raw = socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.2", 0))
+        raw.sendall(f"GET /{secret_words.replace(' ', '%20')} HTTP/1.1\r\nHost: \x01{secret_name}\r\n\r\n".encode())
+        raw.recv(1000)
+        raw.close()
+    finally:
+        process.terminate()
+        _, log = process.communicate(timeout=60)
+    assert "Booting worker" in log  # the log was captured
+    for secret in (secret_words, "Zorka", secret_name, forwarded_address, "127.0.0.2"):
+        assert secret not in log, secret
+    assert not re.search(r'"(GET|POST) /', log)  # no access log lines
+    assert [path for path in (home, temporary, folder) if any(path.iterdir())] == []
+
+
+def _parent_of(stat: Path) -> int | None:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def test_the_pages_options_are_built_once_per_language(monkeypatch):
+    from generator.web import answers
+
+    client = hosted_client()
+    first = client.get("/api/options", headers={"Accept-Language": "be"})
+    built = []
+    original = answers.options_payload
+    monkeypatch.setattr(answers, "options_payload", lambda *args: built.append(args) or original(*args))
+    again = client.get("/api/options", headers={"Accept-Language": "be"})
+    assert (again.status_code, again.get_data(), again.headers["Content-Type"]) == (
+        200, first.get_data(), first.headers["Content-Type"])
+    assert built == []
+    client.get("/api/options", headers={"Accept-Language": "ar"})  # another language is built for itself
+    assert len(built) == 1
+
+
+def test_the_limit_is_explained_in_the_supporters_language():
+    client = hosted_client(ratelimit="1 per minute")
+    belarusian = {"Accept-Language": "be"}
+    assert client.post("/api/preview", data={"message": "Free them", "format": "x"}, headers=belarusian).status_code == 200
+    refused = client.post("/api/preview", data={"message": "Free them", "format": "x"}, headers=belarusian)
+    assert refused.status_code == 429
+    assert refused.get_json()["error"] == "Вы зрабілі шмат выяў за кароткі час. Пачакайце хвіліну і паспрабуйце зноў."
+
+
+def test_the_hosted_page_says_what_the_server_keeps_in_the_supporters_language():
+    hosted = hosted_client().get("/", headers={"Accept-Language": "be"}).get_data(as_text=True)
+    assert "ваш адрас не запісваецца" in hosted
+    from generator.web import create_app
+
+    local = create_app().test_client().get("/", headers={"Accept-Language": "be"}).get_data(as_text=True)
+    assert "ваш адрас не запісваецца" not in local and "нідзе не захоўваецца" in local
