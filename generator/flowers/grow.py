@@ -211,14 +211,9 @@ class _Plan:
     fillers: list[tuple[Point, float, float]] = field(default_factory=list)  # bouquet greenery: base, angle, length
 
 
-def grow(
-    species: str,
-    seed: int = 0,
-    size: tuple[int, int] = (1080, 1350),
-    composition: str = "single",
-    palette: str = "natural",
-) -> GrownFlower:
-    """Grow a flower picture: deterministic for the same arguments, painted at exactly `size`."""
+def _planned(species: str, seed: int, size: tuple[int, int], composition: str, palette: str):
+    """The checked choices, and what the seeded generator decides before painting (the same for `grow`, its
+    parts and its description): kind, plan, mood, colours, and the generator to paint on with."""
     _check_choice("flower species", species, SPECIES)
     _check_choice("composition", composition, COMPOSITIONS)
     _check_choice("palette", palette, PALETTES)
@@ -228,6 +223,19 @@ def grow(
     mood = _MOODS[rng.choice(_PALETTE_MOODS[palette])]
     colours = _bloom_colours(kind, palette, rng)
     plan = _PLANNERS[composition](kind, (width, height), colours, rng)
+    return kind, plan, mood, colours, rng
+
+
+def grow(
+    species: str,
+    seed: int = 0,
+    size: tuple[int, int] = (1080, 1350),
+    composition: str = "single",
+    palette: str = "natural",
+) -> GrownFlower:
+    """Grow a flower picture: deterministic for the same arguments, painted at exactly `size`."""
+    kind, plan, mood, colours, rng = _planned(species, seed, size, composition, palette)
+    width, height = size
     image = _paint(kind, plan, (width, height), mood, colours, palette, rng)[0]
     focus = (_clamp01(plan.focus[0] / width), _clamp01(plan.focus[1] / height))
     return GrownFlower(image, focus, _describe(kind, composition, palette, mood, plan))
@@ -241,15 +249,8 @@ def grow_parts(
     palette: str = "natural",
 ) -> GrowingParts:
     """The picture `grow` paints with the same arguments, kept in parts: backdrop, soft middle, front pieces."""
-    _check_choice("flower species", species, SPECIES)
-    _check_choice("composition", composition, COMPOSITIONS)
-    _check_choice("palette", palette, PALETTES)
-    width, height = _checked_size(size)
-    kind = _SPECIES[species]
-    rng = random.Random(f"{species}|{seed}|{composition}|{palette}")
-    mood = _MOODS[rng.choice(_PALETTE_MOODS[palette])]
-    colours = _bloom_colours(kind, palette, rng)
-    plan = _PLANNERS[composition](kind, (width, height), colours, rng)
+    kind, plan, mood, colours, rng = _planned(species, seed, size, composition, palette)
+    width, height = size
     image, backdrop, middle, pieces = _paint(kind, plan, (width, height), mood, colours, palette, rng, record=True)
     plants = tuple(Plant(b.stem[-1] if b.stem else (b.x, height * 1.04), b.frame(1.0).point(*kind.centre),
                          b.radius, b.flip) for b in plan.front)
@@ -259,14 +260,14 @@ def grow_parts(
 def describe(species: str, seed: int = 0, size: tuple[int, int] = (1080, 1350), composition: str = "single",
              palette: str = "natural") -> str:
     """What `grow` with the same arguments paints, in English words, without painting it (for listings)."""
-    kind, mood, plan = _planned(species, seed, size, composition, palette)
+    kind, plan, mood, _, _ = _planned(species, seed, size, composition, palette)
     return _describe(kind, composition, palette, mood, plan)
 
 
 def picture(species: str, seed: int = 0, size: tuple[int, int] = (1080, 1350), composition: str = "single",
             palette: str = "natural") -> Picture:
     """What `grow` with the same arguments paints, as facts any language can phrase (for alt text)."""
-    _, mood, plan = _planned(species, seed, size, composition, palette)
+    _, plan, mood, _, _ = _planned(species, seed, size, composition, palette)
     if composition == "single":
         main = plan.front[0].colors.name
         behind = sorted({b.colors.name for b in plan.middle} - {main}, key=_flag_order)
@@ -276,18 +277,6 @@ def picture(species: str, seed: int = 0, size: tuple[int, int] = (1080, 1350), c
     ribbon = None if plan.ribbon is None else "white-red-white" if palette == "white-red-white" else "linen"
     return Picture("drawing", species, composition, colours, count=len(plan.front) if composition == "bouquet" else 0,
                    ribbon=ribbon, mood=mood.name)
-
-
-def _planned(species: str, seed: int, size: tuple[int, int], composition: str,
-             palette: str) -> tuple[Species, Mood, _Plan]:
-    _check_choice("flower species", species, SPECIES)
-    _check_choice("composition", composition, COMPOSITIONS)
-    _check_choice("palette", palette, PALETTES)
-    kind = _SPECIES[species]
-    rng = random.Random(f"{species}|{seed}|{composition}|{palette}")
-    mood = _MOODS[rng.choice(_PALETTE_MOODS[palette])]
-    colours = _bloom_colours(kind, palette, rng)
-    return kind, mood, _PLANNERS[composition](kind, _checked_size(size), colours, rng)
 
 
 def encode_bundled_jpeg(image: Image.Image) -> bytes:
