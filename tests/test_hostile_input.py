@@ -41,6 +41,14 @@ def test_control_characters_in_a_message_are_refused(run, tmp_path, message):
     assert files_in(tmp_path / "output") == []
 
 
+@pytest.mark.parametrize("message", ["\u200b\u200b", "\u00a0\u3000\u2060\ufeff", "\u200e\n\u200d"])
+def test_a_message_of_invisible_characters_is_empty(run, tmp_path, message):
+    result = run("make", "-m", message)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --message is empty; write a few words of solidarity\n"
+    assert files_in(tmp_path / "output") == []
+
+
 def test_stacked_combining_marks_are_refused_not_drawn_outside_the_box(run, tmp_path):
     result = run("make", "-m", "Thank you" + "\u0301" * 60 + " doctors")
     assert result.exit_code == 1
