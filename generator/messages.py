@@ -22,7 +22,9 @@ DEFAULT_TEMPLATE = "thank-you"
 DEFAULT_TAGS = ("@amnesty",)
 DEFAULT_HASHTAGS = ("#StandWithBelarus",)
 # What a tag and a hashtag may be: the platforms' own rules for handles and topic tags.
-TAG_PATTERN = re.compile(r"@[A-Za-z0-9_.]{1,30}\Z")
+# An account: a handle, or on Mastodon a handle and its server (@amnesty@mastodon.social).
+_HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+TAG_PATTERN = re.compile(rf"@[A-Za-z0-9_.]{{1,30}}(?:@{_HOST_LABEL}(?:\.{_HOST_LABEL})+)?\Z")
 HASHTAG_PATTERN = re.compile(r"#\w{1,100}\Z")
 MAX_MESSAGE_CHARS = 2000
 MAX_TEMPLATE_BYTES = 100_000
