@@ -143,6 +143,16 @@ def test_the_check_and_make_agree_on_a_message_of_stacked_marks(client):
     assert not COMMAND_LINE_WORDS.search(results["instagram-story"]["text"])
 
 
+@pytest.mark.parametrize("hl, start", [("be", "«Instagram» лепш працуе"), ("ar", "من الأفضل ألّا")])
+def test_a_platforms_hashtag_advice_is_in_the_page_language(client, hl, start):
+    # It was the command line's line: "instagram-square: 7 hashtags; the platform works best with 5 or fewer".
+    data = {"message": "hi", "format": "instagram-square", "hashtags": "#a1 #a2 #a3 #a4 #a5 #a6"}
+    [post] = client.post(f"/api/post?hl={hl}", data=data).get_json()["posts"]
+    [warning] = post["warnings"]
+    assert warning.startswith(start) and "5" in warning
+    assert not COMMAND_LINE_WORDS.search(warning)
+
+
 def test_the_preview_carries_the_posts_real_alt_text(client):
     from generator.spec import PostRequest, plan_posts
 
