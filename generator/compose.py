@@ -8,6 +8,7 @@ until every pixel behind the text gives it AA contrast.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -137,6 +138,12 @@ def check_fits(spec: PostSpec) -> None:
                     hyphenator(spec.language))
     except LayoutError as error:
         raise error.reworded(f"{spec.format.name}: {error}", format=spec.format.name) from None
+    if _has_marks(spec.message):  # stacked marks' ink can overflow a room the lines fit: measured as drawn
+        _fit_with_ink(spec, room, message_chain)
+
+
+def _has_marks(text: str) -> bool:
+    return any(unicodedata.category(char) in ("Mn", "Me") for char in text)
 
 
 def _room(spec: PostSpec, style: Style) -> _Room:

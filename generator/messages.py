@@ -22,7 +22,9 @@ DEFAULT_TEMPLATE = "thank-you"
 DEFAULT_TAGS = ("@amnesty",)
 DEFAULT_HASHTAGS = ("#StandWithBelarus",)
 # What a tag and a hashtag may be: the platforms' own rules for handles and topic tags.
-TAG_PATTERN = re.compile(r"@[A-Za-z0-9_.]{1,30}\Z")
+# An account: a handle, or on Mastodon a handle and its server (@amnesty@mastodon.social).
+_HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+TAG_PATTERN = re.compile(rf"@[A-Za-z0-9_.]{{1,30}}(?:@{_HOST_LABEL}(?:\.{_HOST_LABEL})+)?\Z")
 HASHTAG_PATTERN = re.compile(r"#\w{1,100}\Z")
 MAX_MESSAGE_CHARS = 2000
 MAX_TEMPLATE_BYTES = 100_000
@@ -229,13 +231,19 @@ def parse_vars(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
 def literal_message(text: str) -> str:
     """A message typed by the user: used as it is (never a template), whitespace tidied."""
     tidy = _tidy(text)
-    if not tidy:
+    if not _has_something_to_see(tidy):
         raise UsageError("--message is empty; write a few words of solidarity", MESSAGE_EMPTY)
     if len(tidy) > MAX_MESSAGE_CHARS:
         raise LayoutError(f"--message has {len(tidy):,} characters, {len(tidy) - MAX_MESSAGE_CHARS:,} over the "
                           f"{MAX_MESSAGE_CHARS:,} any post can hold; shorten it", MESSAGE_TOO_LONG,
                           over=len(tidy) - MAX_MESSAGE_CHARS)
     return tidy
+
+
+def _has_something_to_see(text: str) -> bool:
+    """False for text of spaces and invisible format characters only (zero-width space, word joiner, BOM,
+    direction marks): it would make a post with no words on it."""
+    return any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Zs", "Zl", "Zp") for char in text)
 
 
 def refuse_control_characters(text: str, what: str) -> None:

@@ -37,8 +37,8 @@ def read_sheet(path: Path, name: str | None = None) -> Sheet:
         return _read(path, sheet)
     except SolidarityError:
         raise
-    except Exception as error:  # openpyxl meets a malformed part only while reading it
-        raise SolidarityError(f"{path}: {_NOT_A_WORKBOOK} ({type(error).__name__})") from None
+    except Exception:  # openpyxl meets a malformed part only while reading it
+        raise SolidarityError(f"{path}: {_NOT_A_WORKBOOK}") from None
     finally:
         workbook.close()
 
@@ -71,8 +71,8 @@ def _open_workbook(path: Path):
                               f"{MAX_UNPACKED_BYTES / 1e6:.0f} MB limit; split the campaign into smaller files")
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # InvalidFileException, KeyError for a missing part, XML errors...
-        raise SolidarityError(f"{path}: {_NOT_A_WORKBOOK} ({type(error).__name__})") from None
+    except Exception:  # InvalidFileException, KeyError for a missing part, XML errors...
+        raise SolidarityError(f"{path}: {_NOT_A_WORKBOOK}") from None
 
 
 def _choose_sheet(path: Path, workbook, name: str | None):

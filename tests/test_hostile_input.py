@@ -41,6 +41,28 @@ def test_control_characters_in_a_message_are_refused(run, tmp_path, message):
     assert files_in(tmp_path / "output") == []
 
 
+@pytest.mark.parametrize("message", ["\u200b\u200b", "\u00a0\u3000\u2060\ufeff", "\u200e\n\u200d"])
+def test_a_message_of_invisible_characters_is_empty(run, tmp_path, message):
+    result = run("make", "-m", message)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --message is empty; write a few words of solidarity\n"
+    assert files_in(tmp_path / "output") == []
+
+
+def test_a_mastodon_account_on_another_server_can_be_tagged(run, tmp_path):
+    result = run("make", "-F", "mastodon", "--tag", "@amnesty@mastodon.social", "--json")
+    assert result.exit_code == 0, result.stderr
+    caption = (tmp_path / json.loads(result.stdout)["posts"][0]["caption_file"]).read_text()
+    assert caption.endswith("@amnesty @amnesty@mastodon.social #StandWithBelarus\n")
+
+
+@pytest.mark.parametrize("tag", ["@a@b", "@a@@b.org", "@a@b.org@c.org", "@a@-b.org"])
+def test_a_tag_with_a_server_that_is_not_a_host_name_is_refused(run, tmp_path, tag):
+    result = run("make", "--tag", tag)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: --tag '{tag}': use letters, digits and underscores only")
+
+
 def test_stacked_combining_marks_are_refused_not_drawn_outside_the_box(run, tmp_path):
     result = run("make", "-m", "Thank you" + "\u0301" * 60 + " doctors")
     assert result.exit_code == 1

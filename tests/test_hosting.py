@@ -271,3 +271,13 @@ def test_the_hosted_page_says_what_the_server_keeps_in_the_supporters_language()
 
     local = create_app().test_client().get("/", headers={"Accept-Language": "be"}).get_data(as_text=True)
     assert "ваш адрас не запісваецца" not in local and "нідзе не захоўваецца" in local
+
+
+@pytest.mark.parametrize("name, value", [("RATELIMIT", "lots"), ("REQUEST_TIMEOUT", "soon"), ("MAX_UPLOAD_MB", "0")])
+def test_gunicorn_refuses_a_bad_setting_in_one_line_before_any_worker_starts(name, value):
+    # A bad setting showed as a traceback from every worker that gunicorn then failed to boot.
+    env = {**os.environ, f"SOLIDARITY_{name}": value}
+    result = subprocess.run([sys.executable, "-c", "import generator.web.gunicorn_conf"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Error: SOLIDARITY_{name}={value}: ") and result.stderr.count("\n") == 1

@@ -312,6 +312,20 @@ def test_a_bad_photo_and_a_too_large_photo_are_explained_on_the_page(open_page, 
     assert previews == []
 
 
+def test_a_seed_typed_as_a_huge_number_grows_the_last_seed_not_an_english_error(open_page):
+    # A number field takes "1e30"; it was sent as grow:SPECIES:1e+30, refused in English with the
+    # command line's syntax. The page keeps the seed inside the field's own range.
+    page = open_page("be")
+    wait_for_preview(page)
+    page.locator("label[for=source-grow]").tap()
+    wait_for_preview(page)
+    with page.expect_response(lambda r: is_post("/api/preview")(r) and ":999999" in (r.request.post_data or "")) \
+            as answer:
+        page.locator("#seed").fill("1e30")
+    assert answer.value.status == 200
+    wait_for_preview(page)
+
+
 def test_the_page_works_by_keyboard_and_switches_language(open_page):
     page = open_page("en")
     wait_for_preview(page)

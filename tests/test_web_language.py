@@ -131,6 +131,28 @@ def test_the_check_says_which_ticked_platforms_the_message_fits_without_renderin
     assert empty["formats"] == [] and empty["field"] == "message" and empty["error"].startswith("Паведамленне пустое")
 
 
+def test_the_check_and_make_agree_on_a_message_of_stacked_marks(client):
+    # The check measured the lines without their marks' ink: it said the Story fits, then Make refused it.
+    data = {"message": "e" + "\u0301" * 30, "format": ["x", "instagram-story"]}
+    made = client.post("/api/post?hl=be", data=data)
+    assert made.status_code == 400 and made.get_json()["kind"] == "message-too-tall"
+    results = {r["format"]: r for r in client.post("/api/check?hl=be", data=data).get_json()["formats"]}
+    assert results["x"]["fits"] is True
+    assert results["instagram-story"]["fits"] is False
+    assert results["instagram-story"]["text"] == made.get_json()["error"]
+    assert not COMMAND_LINE_WORDS.search(results["instagram-story"]["text"])
+
+
+@pytest.mark.parametrize("hl, start", [("be", "«Instagram» лепш працуе"), ("ar", "من الأفضل ألّا")])
+def test_a_platforms_hashtag_advice_is_in_the_page_language(client, hl, start):
+    # It was the command line's line: "instagram-square: 7 hashtags; the platform works best with 5 or fewer".
+    data = {"message": "hi", "format": "instagram-square", "hashtags": "#a1 #a2 #a3 #a4 #a5 #a6"}
+    [post] = client.post(f"/api/post?hl={hl}", data=data).get_json()["posts"]
+    [warning] = post["warnings"]
+    assert warning.startswith(start) and "5" in warning
+    assert not COMMAND_LINE_WORDS.search(warning)
+
+
 def test_the_preview_carries_the_posts_real_alt_text(client):
     from generator.spec import PostRequest, plan_posts
 

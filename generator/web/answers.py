@@ -58,7 +58,7 @@ def post_json(spec) -> dict[str, Any]:
         "sha256": hashlib.sha256(image_bytes).hexdigest(),
         "image": f"data:{media_type};base64,{base64.b64encode(image_bytes).decode('ascii')}",
         "caption": spec.caption, "alt_text": spec.alt_text, "language": spec.language,
-        "direction": spec.direction, "warnings": list(spec.warnings),
+        "direction": spec.direction, "warnings": words.post_warnings(spec),
     }
 
 

@@ -11,10 +11,25 @@ supporter sent.
 
 import logging
 import os
+import sys
 
 from gunicorn.glogging import Logger
 
-from generator.web.hosting import DEFAULT_REQUEST_TIMEOUT
+from generator.errors import SolidarityError
+from generator.web.hosting import HostingConfig
+
+
+def _settings() -> HostingConfig:
+    """The SOLIDARITY_* settings, checked once before any worker starts: a bad one is one line, not a
+    traceback from every worker gunicorn then fails to boot."""
+    try:
+        return HostingConfig.from_environment()
+    except SolidarityError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+_SETTINGS = _settings()
 
 
 class _Private(logging.Filter):
@@ -68,7 +83,7 @@ worker_class = "sync"
 
 # The app stops a request at SOLIDARITY_REQUEST_TIMEOUT with a clear answer; gunicorn kills a worker that
 # still has not finished shortly after.
-timeout = round(float(os.environ.get("SOLIDARITY_REQUEST_TIMEOUT") or DEFAULT_REQUEST_TIMEOUT)) + 10
+timeout = round(_SETTINGS.request_timeout) + 10
 graceful_timeout = 30
 keepalive = 5
 # Workers are replaced now and then, spread out so they do not all restart at once (a safety net: the

@@ -61,6 +61,16 @@ def too_long(count: int) -> str:
     return ngettext("%(num)d character too long", "%(num)d characters too long", count)
 
 
+def post_warnings(spec) -> list[str]:
+    """A post's advice in the page's words (the library's one warning: more hashtags than the platform likes)."""
+    most = spec.format.max_hashtags
+    if not spec.warnings or most is None:
+        return []
+    return [ngettext("%(platform)s works best with no more than %(num)d hashtag.",
+                     "%(platform)s works best with no more than %(num)d hashtags.", most,
+                     platform=brand(spec.format.name))]
+
+
 def error_field(error: errors.SolidarityError) -> str:
     """The part of the form an error is about, so the page shows it there."""
     kind = error.kind or ""

@@ -358,7 +358,7 @@
     if (from === "photo" && state.photo && withPhoto) {
       data.append("photo", state.photo.upload, state.photo.name);
     } else if (from === "grow") {
-      const seed = Math.max(0, Math.floor(Number(el.seed.value) || 0));
+      const seed = Math.min(999999, Math.max(0, Math.floor(Number(el.seed.value) || 0)));  // the field's range: "1e30" is a number too
       data.append("flower", `${el.species.value}:${seed}`);
     } else if (from === "ours") {
       const flower = chosenFlower();
