@@ -242,7 +242,8 @@ def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, ma
         require_av()
     for problem in plan.problems:
         click.echo(f"Error: {problem}", err=True)
-    planned = f"{plan.rows} rows, {len(plan.posts)} posts planned, {len(plan.bad_rows)} rows refused"
+    planned = (f"{_counted(plan.rows, 'row')}, {_counted(len(plan.posts), 'post')} planned, "
+               f"{_counted(len(plan.bad_rows), 'row')} refused")
     if dry_run or (fail_fast and plan.problems):
         click.echo(f"batch {campaign_file}: {planned}" + (" (dry run)" if dry_run else ""), err=True)
         sys.exit(1 if plan.problems else 0)
@@ -255,8 +256,9 @@ def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, ma
     extras += _handover_files(Path(out), result.records, contact_sheet, make_zip)
     if not quiet:
         failed = len(plan.problems) + len(result.failures)
-        click.echo(f"batch {campaign_file}: {len(result.records)} posts ({result.written} written, {result.kept} kept), "
-                   f"{failed} problems{' (stopped early)' if result.stopped_early else ''}, "
+        stopped = " (stopped early)" if result.stopped_early else ""
+        click.echo(f"batch {campaign_file}: {_counted(len(result.records), 'post')} ({result.written} written, "
+                   f"{result.kept} kept), {_counted(failed, 'problem')}{stopped}, "
                    f"in {result.seconds:.1f} s -> {out}", err=True)
     click.echo((Path(out) / "manifest.json").read_text(encoding="utf-8") if as_json else str(extras[0]))
     sys.exit(1 if plan.problems or result.failures else 0)
@@ -448,6 +450,11 @@ def _parse_size(text: str) -> tuple[int, int]:
     if not (sep and width.isdigit() and height.isdigit()):
         raise UsageError(f"--size '{text}': write it as WIDTHxHEIGHT in pixels, like 1080x1350")
     return int(width), int(height)
+
+
+def _counted(number: int, noun: str) -> str:
+    """1 row, 2 rows: the summary lines speak English, counted right."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def main() -> None:

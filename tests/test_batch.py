@@ -119,7 +119,7 @@ def test_dry_run_validates_and_writes_nothing(run, tmp_path):
     write_csv(tmp_path / "c.csv", good_rows(3) + [{"formats": "tiktok"}])
     result = run("batch", "c.csv", "--dry-run")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == "batch c.csv: 4 rows, 3 posts planned, 1 rows refused (dry run)"
+    assert result.stderr.splitlines()[-1] == "batch c.csv: 4 rows, 3 posts planned, 1 row refused (dry run)"
     assert files_in(tmp_path / "output") == []
 
 

@@ -59,7 +59,7 @@ def test_a_near_miss_is_a_header_problem_said_once_with_a_suggestion(run, tmp_pa
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "Error: c.csv:1:fomat: unknown column; did you mean 'format'?",
-        "batch c.csv: 3 rows, 1 posts planned, 2 rows refused (dry run)",  # Danke left it empty: nothing lost
+        "batch c.csv: 3 rows, 1 post planned, 2 rows refused (dry run)",  # Danke left it empty: nothing lost
     ]
 
 
@@ -116,5 +116,5 @@ def test_a_csv_cell_under_a_blank_header_is_refused_not_dropped(run, tmp_path):
     result = run("batch", "c.csv", "--dry-run")
     assert result.stderr.splitlines() == [
         "Error: c.csv:3:B: this cell has no column name above it; name the column in row 1 or clear the cell",
-        "batch c.csv: 2 rows, 1 posts planned, 1 rows refused (dry run)",
+        "batch c.csv: 2 rows, 1 post planned, 1 row refused (dry run)",
     ]

@@ -97,7 +97,7 @@ def test_a_cell_with_no_column_name_above_it_is_not_dropped(run, tmp_path):
     assert result.stderr.splitlines() == [
         "Error: c.xlsx:2:D: this cell has no column name above it; name the column in row 1 or clear the cell",
         "Error: c.xlsx:3:B: this cell has no column name above it; name the column in row 1 or clear the cell",
-        "batch c.xlsx: 3 rows, 1 posts planned, 2 rows refused (dry run)",
+        "batch c.xlsx: 3 rows, 1 post planned, 2 rows refused (dry run)",
     ]
 
 
