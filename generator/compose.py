@@ -24,6 +24,7 @@ from generator.styles import CONTRAST_TARGET, Placement, Style, get_style, theme
 from generator.typeset import draw_line, line_extent
 
 TAG_JOINER = "  "
+TAG_SHRINK = 0.75  # the smallest tag line, as a share of the style's tag size
 TAG_PITCH = 1.25  # the tag line's line height, in its font sizes
 TAG_BASELINE = 0.95  # its first baseline below its top (tags are Latin letters, digits, @, # and _)
 OPACITY_STEP = 0.05
@@ -160,8 +161,9 @@ def _room(spec: PostSpec, style: Style) -> _Room:
     text_width = panel_width - 2 * padding
     message_chain, tag_chain = _chains(spec)
     _require_bidi_support(spec.message, message_chain)
-    tag_size = max(round(style.tag_text * width), 1)
-    tag_lines = tuple(greedy_lines(TAG_JOINER.join(spec.tags), text_width, tag_size, tag_chain.measure))
+    tag_size = _tag_size(spec.tags, text_width, max(round(style.tag_text * width), 1), tag_chain.measure)
+    tag_lines = tuple(greedy_lines(TAG_JOINER.join(spec.tags), text_width, tag_size, tag_chain.measure,
+                                   _tag_breaks))
     gap = round(tag_size * 0.7)
     rule_height = max(2, round(width / 400))
     tag_height = round(tag_size * TAG_PITCH) * len(tag_lines)
@@ -234,6 +236,27 @@ def _overshoot(chain: fonts.FontChain, message: TextBlock) -> tuple[int, int]:
     _, below = line_extent(chain, message.lines[-1], message.size)
     return (max(0, math.ceil(above - round(message.size * ASCENT))),
             max(0, math.ceil(below - round(message.size * DESCENT))))
+
+
+def _tag_size(tags: tuple[str, ...], width: int, size: int, measure) -> int:
+    """The tag line's size, a little smaller when that keeps every tag whole: a handle or hashtag cut in two
+    reads as two words. Past TAG_SHRINK of the style's size, a tag wider than the box is cut instead."""
+    floor = max(1, round(size * TAG_SHRINK))
+    widest = max((measure(tag, size) for tag in tags), default=0)
+    if widest <= width:
+        return size
+    fitted = max(floor, int(size * width / widest))
+    while fitted > floor and max(measure(tag, fitted) for tag in tags) > width:  # hinting is not quite linear
+        fitted -= 1
+    return fitted
+
+
+def _tag_breaks(tag: str) -> list[int]:
+    """Where a tag too wide for its box may be cut: between the words of a CamelCase hashtag, at a digit, or
+    before a handle's server (@name|@server), never between two letters of one word."""
+    return [index for index in range(2, len(tag))
+            if (tag[index].isupper() and tag[index - 1].islower()) or (tag[index].isdigit() != tag[index - 1].isdigit())
+            or (tag[index] == "@")]
 
 
 def _chains(spec: PostSpec) -> tuple[fonts.FontChain, fonts.FontChain]:

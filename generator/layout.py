@@ -300,8 +300,7 @@ def _is_rtl(char: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def _syllables(word: str, hyphenate: Hyphenate) -> tuple[str, ...]:
-    lowered = word.lower()
-    positions = hyphenate(lowered if len(lowered) == len(word) else word)
+    positions = hyphenate(word)
     bounds = (0, *sorted(p for p in set(positions) if 0 < p < len(word) and not _beside_no_break(word, p)),
               len(word))
     return tuple(word[a:b] for a, b in zip(bounds, bounds[1:]) if b > a)
@@ -338,7 +337,8 @@ def hyphenator(language: str) -> Hyphenate:
 
     def positions(word: str) -> Sequence[int]:
         dictionary = _dictionary(language)
-        return dictionary.positions(word) if dictionary is not None else ()
+        lowered = word.lower()  # the dictionaries know words in lower case; keep the positions of the original
+        return dictionary.positions(lowered if len(lowered) == len(word) else word) if dictionary is not None else ()
 
     return positions
 

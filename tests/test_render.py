@@ -80,3 +80,26 @@ def test_a_tall_flower_in_a_wide_format_keeps_its_bloom_clear_of_the_text():
             x = focus[0] * spec.format.width
             bloom_radius = 0.18 * spec.format.height
             assert x + bloom_radius < rendered.panel.left, (name, spec.format.name)
+
+
+@pytest.mark.parametrize("preset", ["instagram-square", "mastodon", "instagram-story"])
+def test_a_long_hashtag_is_shrunk_to_stay_whole_and_only_cut_between_its_words(preset):
+    from generator.compose import _chains, plan_layout, style_for
+
+    words = ["Solidarity", "With", "The", "Medics", "Of", "Belarus", "Forever", "And", "Always", "Every", "Day",
+             "Everywhere", "Across", "The", "Whole", "Wide", "World"]
+    for count in range(3, len(words) + 1):
+        hashtag = "#" + "".join(words[:count])
+        [spec] = plan_posts(PostRequest(message="Thank you", formats=(preset,), hashtags=(hashtag,)))
+        style = style_for(spec)
+        plan = plan_layout(spec, style, (0.5, 0.5))
+        base = round(style.tag_text * spec.format.width)
+        fits_at_base = _chains(spec)[1].measure(hashtag, base) <= plan.tag_box.width
+        pieces = [piece.rstrip("-") for line in plan.tag_lines for piece in line.split()
+                  if piece not in ("@amnesty", "#StandWithBelarus")]
+        assert "".join(pieces) == hashtag, plan.tag_lines
+        if len(pieces) == 1 and not fits_at_base:
+            assert plan.tag_size < base  # kept whole by a slightly smaller tag line
+        for piece in pieces[1:]:  # cut only where one of its words begins
+            assert piece[:1].isupper(), plan.tag_lines
+    assert len(pieces) > 1  # the longest is cut even at the smallest tag size
