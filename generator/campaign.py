@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.errors import SolidarityError, UsageError
@@ -68,6 +68,20 @@ class CampaignRows:
     file: str = ""  # the file the rows are in, when it is not the campaign file itself
     header_problems: list[Problem] = field(default_factory=list)
     refuse_all: bool = False  # the defaults, which every row takes, have a key we cannot use
+    refused_by: dict[str, list[int]] = field(default_factory=dict)  # a header's unusable column: rows it held
+
+    def named_header_problems(self) -> list[Problem]:
+        """The header's problems, each naming the rows it holds back: a refused row is never left unnamed."""
+        named = []
+        for problem in self.header_problems:
+            rows = self.refused_by.get(problem.column)
+            if rows:
+                listed = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+                word = "row" if len(rows) == 1 else "rows"
+                problem = replace(problem, message=f"{problem.message} ({word} {listed} not made: "
+                                                   f"{'it has' if len(rows) == 1 else 'they have'} a value there)")
+            named.append(problem)
+        return named
 
 
 def read_rows(path: Path, sheet: str | None = None) -> CampaignRows:
@@ -144,7 +158,8 @@ def _table_row(table: Table, number: int, cells: list[str], defaults: Mapping, f
         if name is not None:
             given[name] = cell
         elif title:
-            refused = True  # its header's problem is already said, once
+            refused = True  # its header's problem is said once, naming this row
+            found.refused_by.setdefault(title, []).append(number)
         else:
             refused = True
             problems.append(Problem(table.label, number, _column_letter(index),
@@ -297,7 +312,7 @@ def plan_campaign(path: Path, overrides: Mapping | None = None, sheet: str | Non
     plan = Plan()
     found = read_rows(path, sheet)
     label = found.file or str(path)
-    plan.problems.extend(found.header_problems)
+    plan.problems.extend(found.named_header_problems())
     for row in found.rows:
         number = row.number
         plan.rows += 1

@@ -58,7 +58,7 @@ def test_a_near_miss_is_a_header_problem_said_once_with_a_suggestion(run, tmp_pa
     result = run("batch", "c.csv", "--dry-run")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "Error: c.csv:1:fomat: unknown column; did you mean 'format'?",
+        "Error: c.csv:1:fomat: unknown column; did you mean 'format'? (rows 2, 3 not made: they have a value there)",
         "batch c.csv: 3 rows, 1 post planned, 2 rows refused (dry run)",  # Danke left it empty: nothing lost
     ]
 
@@ -67,7 +67,8 @@ def test_a_column_that_is_no_near_miss_lists_the_columns_and_var_name(tmp_path):
     write(tmp_path / "c.csv", "message,city\nThank you,Minsk\n")
     plan = plan_campaign(tmp_path / "c.csv")
     assert [str(problem) for problem in plan.problems] == [
-        f"{tmp_path / 'c.csv'}:1:city: unknown column; use: {', '.join(COLUMNS)}, or var.city for a template variable"]
+        f"{tmp_path / 'c.csv'}:1:city: unknown column; use: {', '.join(COLUMNS)}, or var.city for a template variable"
+        " (row 2 not made: it has a value there)"]
     assert plan.posts == []
 
 
@@ -75,14 +76,15 @@ def test_a_run_option_as_a_column_says_where_it_goes(tmp_path):
     write(tmp_path / "c.csv", "message,out\nThank you,posts\n")
     (problem,) = plan_campaign(tmp_path / "c.csv").problems
     assert (problem.row, problem.column) == (1, "out")
-    assert problem.message == "not a column: it is set for the whole run, with `solidarity batch -o/--out`"
+    assert problem.message == ("not a column: it is set for the whole run, with `solidarity batch -o/--out` "
+                               "(row 2 not made: it has a value there)")
 
 
 def test_two_spellings_of_one_column_are_a_header_problem(tmp_path):
     write(tmp_path / "c.csv", "message,format,formats\nThank you,x,\nMerci,,facebook\n")
     plan = plan_campaign(tmp_path / "c.csv")
     assert [(p.row, p.column, p.message) for p in plan.problems] == [
-        (1, "formats", "the same column as 'format'; keep one of them")]
+        (1, "formats", "the same column as 'format'; keep one of them (row 3 not made: it has a value there)")]
     assert [post.row for post in plan.posts] == [2]  # row 3 filled the second one in: refused, not dropped
 
 

@@ -153,5 +153,5 @@ def test_headers_as_a_spreadsheet_types_them_and_unknown_columns_said_once(run, 
     lines = result.stderr.splitlines()
     assert lines[0] == ("Error: c.csv:1:Notes: unknown column; use: id, flower, focus, message, template, vars, "
                         "lang, formats, style, tags, hashtags, image_type, font, templates, kit, animate, or var.Notes for a "
-                        "template variable")
+                        "template variable (rows 2, 3 not made: they have a value there)")
     assert len(lines) == 2  # the one problem, then the summary
