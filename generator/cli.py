@@ -97,7 +97,7 @@ def cli():
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON description of everything written on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
 @click.option("--force", is_flag=True, help="Rewrite posts that already exist.")
-@click.option("--debug", is_flag=True, help="Outline the safe zone, text boxes and focal point (a separate file).")
+@click.option("--debug", is_flag=True, help="Outline the safe zone, text boxes and focal point (the post is named ...-debug-...).")
 @click.option("--kit", type=click.Path(path_type=Path), metavar="KIT.toml",
               help="A campaign kit: colours, style, font, logo, tags, template and language; options given here win.")
 @click.option("--animate", is_flag=True,
