@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -345,7 +346,7 @@ def _validate_row(label: str, number, row: dict, base: Path) -> tuple[list[Probl
             try:
                 fields.update(column.convert(row[column.name], base))
             except SolidarityError as error:
-                problems.append(Problem(label, number, column.name, str(error)))
+                problems.append(Problem(label, number, column.name, _in_column_words(str(error))))
     if "kit" in fields:  # the kit's values under the row's own
         from generator.kit import apply_kit
 
@@ -353,7 +354,7 @@ def _validate_row(label: str, number, row: dict, base: Path) -> tuple[list[Probl
     try:
         fields["variables"] = _variables(row)
     except SolidarityError as error:
-        problems.append(Problem(label, number, "vars", str(error)))
+        problems.append(Problem(label, number, "vars", _in_column_words(str(error))))
     if problems:
         return problems, []
     request = PostRequest(**fields)
@@ -361,13 +362,25 @@ def _validate_row(label: str, number, row: dict, base: Path) -> tuple[list[Probl
         try:
             check(request)
         except SolidarityError as error:
-            problems.append(Problem(label, number, column, str(error)))
+            problems.append(Problem(label, number, column, _in_column_words(str(error))))
     if problems:
         return problems, []
     try:
         return [], plan_posts(request)
     except SolidarityError as error:
-        return [Problem(label, number, _column_for(error), str(error))], []
+        return [Problem(label, number, _column_for(error), _in_column_words(str(error)))], []
+
+
+def _in_column_words(message: str) -> str:
+    """A library line as a campaign file says it: the command line's --options become its columns."""
+    def column(found: re.Match) -> str:
+        name = _SPELLINGS.get(normalise(found.group(1)))
+        return f"the {name} column" if name else found.group(0)
+
+    message = re.sub(r"--var ('[^']*'): write it as KEY=VALUE, for example --var name=Anna",
+                     r"\1 in the vars column: write each as KEY=VALUE, like name=Anna;city=Minsk", message)
+    message = re.sub(r"(?:\b(?:a|an|the)\s+)?--([a-z][a-z-]*)(?:\s+(?:FILE|[a-z]+=VALUE)\b)?", column, message)
+    return message.replace("pass it with the", "give it in the").replace("pass the", "fill in the")
 
 
 def _text(value) -> str:

@@ -105,7 +105,7 @@ def test_every_problem_is_reported_up_front_and_good_rows_still_render(run, tmp_
         "Error: c.csv:8:template: template ",
         "Error: c.csv:9:message: facebook: message is too long by about ",
         "Error: c.csv:10:style: unknown style 'neon'",
-        "Error: c.csv:11:vars: --var 'name': write it as KEY=VALUE",
+        "Error: c.csv:11:vars: 'name' in the vars column: write each as KEY=VALUE, like name=Anna;city=Minsk",
     ]
     for start in expected_starts:
         assert any(line.startswith(start) for line in lines), (start, lines)

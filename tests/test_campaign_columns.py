@@ -120,3 +120,12 @@ def test_a_csv_cell_under_a_blank_header_is_refused_not_dropped(run, tmp_path):
         "Error: c.csv:3:B: this cell has no column name above it; name the column in row 1 or clear the cell",
         "batch c.csv: 2 rows, 1 post planned, 1 row refused (dry run)",
     ]
+
+
+def test_a_row_s_problem_names_the_campaign_s_columns_not_make_s_options(tmp_path):
+    write(tmp_path / "c.csv", "message,vars\nThank you,city=Minsk\n")
+    (problem,) = plan_campaign(tmp_path / "c.csv").problems
+    assert (problem.row, problem.column) == (2, "vars")
+    assert problem.message == ("the vars column only applies to the template column; the message column is used "
+                               "exactly as written")
+    assert "--" not in problem.message
