@@ -70,9 +70,7 @@ class BytesBoundedCache:
                 return found[0]
             self._misses += 1
         value = self.function(*args, **kwargs)
-        cost = self.weigh(value) + size_of(key) + ENTRY_OVERHEAD
-        if cost <= self.max_bytes:
-            self._keep(key, value, cost)
+        self.put(key, value)
         return value
 
     def peek(self, key):
