@@ -68,7 +68,7 @@ def encode(image, spec: PostSpec) -> bytes:
     (bench/bench_encoder.py). Only a post over its platform's cap pays for them, on the way down the ladder.
     """
     limit = spec.format.max_bytes
-    clean = _without_metadata(image)
+    clean = without_metadata(image)
     ladder = _smaller_and_smaller(spec.image_type)
     data = _encode_once(clean, spec.image_type, **ladder[0])
     if limit is None or len(data) <= limit:
@@ -91,7 +91,7 @@ def _smaller_and_smaller(image_type: str) -> list[dict]:
     return [{"quality": None}] + [{"quality": None, "colours": c} for c in PNG_COLOURS]
 
 
-def _without_metadata(image):
+def without_metadata(image):
     """Only an RGB image with an empty info dict is encoded: nothing (EXIF, XMP, ICC, comments) rides along."""
     from PIL import Image
 
@@ -106,7 +106,7 @@ def _encode_once(image, image_type: str, quality: int | None, subsampling: str =
                  colours: int | None = None, smallest: bool = False) -> bytes:
     from PIL import Image
 
-    clean = _without_metadata(image)
+    clean = without_metadata(image)
     if image_type == "jpeg":
         return jpeg_bytes(clean, quality=quality, optimize=smallest, subsampling=subsampling)
     buffer = io.BytesIO()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.errors import ExportError
 from generator.export import PostFiles, atomic_write, prepare_folder
+from generator.motion.encode import even_size
 from generator.motion import timeline as clock
 from generator.motion.timeline import Timeline
 from generator.spec import PostSpec
@@ -26,16 +27,19 @@ class WrittenVideo:
     seconds: float
 
     def as_json(self) -> dict:
-        width, height = self.spec.format.size
+        width, height = even_size(self.spec.format.size)
         return {"video": str(self.path), "video_status": self.status, "video_bytes": self.byte_count,
                 "video_sha256": self.sha256, "video_seconds": self.seconds,
-                "video_width": width + width % 2, "video_height": height + height % 2}
+                "video_width": width, "video_height": height}
 
 
 def video_path(spec: PostSpec, folder: Path) -> Path:
     """The image's own name with .mp4 (the name already addresses every input), inside `folder`."""
-    image = PostFiles.for_spec(spec, Path(folder)).image
-    return image.with_name(f"{spec.name}.{VIDEO_EXTENSION}")
+    return _video_beside(PostFiles.for_spec(spec, Path(folder)))
+
+
+def _video_beside(files: PostFiles) -> Path:
+    return files.image.with_name(f"{files.image.stem}.{VIDEO_EXTENSION}")
 
 
 def write_animation(spec: PostSpec, folder: Path, force: bool = False, seconds: float | None = None,
@@ -46,12 +50,13 @@ def write_animation(spec: PostSpec, folder: Path, force: bool = False, seconds: 
 
     seconds = clock.SECONDS if seconds is None else seconds
     folder = Path(folder)
-    path = video_path(spec, folder)
     files = PostFiles.for_spec(spec, folder)
+    path = _video_beside(files)
+    timeline = Timeline(seconds)
+    duration = timeline.frame_count / timeline.fps
     if path.is_file() and not force and files.caption.is_file() and files.alt.is_file():
         data = path.read_bytes()
-        return WrittenVideo(spec, path, "kept", len(data), hashlib.sha256(data).hexdigest(),
-                            Timeline(seconds).frame_count / Timeline(seconds).fps)
+        return WrittenVideo(spec, path, "kept", len(data), hashlib.sha256(data).hexdigest(), duration)
     data = animate_post(spec, seconds, processes, progress)
     prepare_folder(folder)
     try:
@@ -61,9 +66,7 @@ def write_animation(spec: PostSpec, folder: Path, force: bool = False, seconds: 
         atomic_write(path, data)
     except OSError as exc:
         raise ExportError(f"--out {folder}: cannot write {path.name} ({exc.strerror or exc})") from None
-    timeline = Timeline(seconds)
-    return WrittenVideo(spec, path, "written", len(data), hashlib.sha256(data).hexdigest(),
-                        timeline.frame_count / timeline.fps)
+    return WrittenVideo(spec, path, "written", len(data), hashlib.sha256(data).hexdigest(), duration)
 
 
 def write_animations(specs: list[PostSpec], folder: Path, force: bool = False,
