@@ -399,8 +399,9 @@ def flowers_list():
     from generator.flowers.grow import SPECIES
 
     click.echo("Bundled (use -f NAME):")
+    width = max(len(name) for name in bundled()) + 2
     for flower in bundled().values():
-        click.echo(f"  {flower.name:<28}{flower.description}")
+        click.echo(f"  {flower.name:<{width}}{flower.description}")
     click.echo("Growable (use -f grow:SPECIES[:SEED]):")
     click.echo("  " + ", ".join(SPECIES))
 

@@ -69,3 +69,15 @@ def test_make_with_a_photo_and_an_explicit_focus(run, tmp_path, photo):
     bottom = run("make", "-f", str(photo), "--focus", "0.5,0.9", "-F", "instagram-portrait", "--json")
     assert top.exit_code == 0 and bottom.exit_code == 0
     assert json.loads(top.stdout)["posts"][0]["name"] != json.loads(bottom.stdout)["posts"][0]["name"]
+
+
+def test_flowers_list_keeps_every_name_apart_from_its_description():
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    from generator.flowers import bundled
+
+    lines = CliRunner().invoke(cli, ["flowers", "list"]).output.splitlines()
+    for name, flower in bundled().items():
+        (line,) = [line for line in lines if line.strip().startswith(name + " ")]
+        assert line.split(None, 1) == [name, flower.description]
