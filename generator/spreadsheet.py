@@ -34,31 +34,60 @@ def read_sheet(path: Path, name: str | None = None) -> Sheet:
     workbook = _open_workbook(path)
     try:
         sheet = _choose_sheet(path, workbook, name)
-        return _read(path, sheet)
+        table, valueless = _read(path, sheet)
     except SolidarityError:
         raise
     except Exception:  # openpyxl meets a malformed part only while reading it
         raise SolidarityError(f"{path}: {_NOT_A_WORKBOOK}") from None
     finally:
         workbook.close()
+    if valueless:
+        _refuse_unsaved_formulas(path, sheet.title, table, valueless)
+    return table
 
 
-def _read(path: Path, sheet) -> Sheet:
+def _read(path: Path, sheet) -> tuple[Sheet, set[tuple[int, int]]]:
+    """The sheet as text, and where a cell below the header holds no value at all (row, column index)."""
     header: tuple[int, list[str]] | None = None
     rows: list[tuple[int, list[str]]] = []
-    for number, cells in _text_rows(sheet):
+    valueless: set[tuple[int, int]] = set()
+    for number, cells, missing in _text_rows(sheet):
         if header is None:
             if any(cells):
                 header = (number, cells)
         else:
             rows.append((number, cells))
+            valueless.update((number, index) for index in missing)
     if header is None:
         raise SolidarityError(f"{path}: the sheet '{sheet.title}' is empty; put a header row and one row per post "
                               f"in it")
-    return Sheet(header[0], header[1], rows)
+    return Sheet(header[0], header[1], rows), valueless
 
 
-def _open_workbook(path: Path):
+def _refuse_unsaved_formulas(path: Path, title: str, table: Sheet, valueless: set[tuple[int, int]]) -> None:
+    """A formula cell keeps the result a spreadsheet program showed when it last saved the file; one written
+    by a script has only the formula, which would read as empty. Refuse it rather than make posts from blanks."""
+    workbook = _open_workbook(path, results=False)
+    try:
+        sheet = workbook[title]
+        sheet.reset_dimensions()
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            for index, cell in enumerate(cells):
+                if (number, index) in valueless and getattr(cell, "data_type", None) == "f":
+                    named = index < len(table.header) and table.header[index]
+                    raise SolidarityError(f"{path}:{number}:{table.header[index] if named else cell.column_letter}: "
+                                          f"a formula with no saved result (a program wrote the file, not a "
+                                          f"spreadsheet); open it in Excel, LibreOffice or Google Sheets and save "
+                                          f"it again")
+    except SolidarityError:
+        raise
+    except Exception:
+        raise SolidarityError(f"{path}: {_NOT_A_WORKBOOK}") from None
+    finally:
+        workbook.close()
+
+
+def _open_workbook(path: Path, results: bool = True):
     import openpyxl
 
     try:
@@ -70,7 +99,7 @@ def _open_workbook(path: Path):
         raise SolidarityError(f"{path}: the workbook unpacks to {unpacked / 1e6:.0f} MB, over the "
                               f"{MAX_UNPACKED_BYTES / 1e6:.0f} MB limit; split the campaign into smaller files")
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=results)
     except Exception:  # InvalidFileException, KeyError for a missing part, XML errors...
         raise SolidarityError(f"{path}: {_NOT_A_WORKBOOK}") from None
 
@@ -86,11 +115,15 @@ def _choose_sheet(path: Path, workbook, name: str | None):
     return workbook[name]
 
 
-def _text_rows(sheet) -> Iterator[tuple[int, list[str]]]:
+def _text_rows(sheet) -> Iterator[tuple[int, list[str], list[int]]]:
+    """Each row's number, its cells as text, and the indexes of the cells that hold no value at all (a formula
+    whose saved result is an empty string is typed as text: it has a value)."""
     sheet.reset_dimensions()  # some writers record a wrong used range; read what is really there
     for number, cells in enumerate(sheet.iter_rows(), start=1):
-        yield number, [shown(getattr(cell, "value", None), getattr(cell, "number_format", "General"))
-                       for cell in cells]
+        values = [getattr(cell, "value", None) for cell in cells]
+        yield (number, [shown(value, getattr(cell, "number_format", "General")) for value, cell in zip(values, cells)],
+               [index for index, (value, cell) in enumerate(zip(values, cells))
+                if value is None and getattr(cell, "data_type", "n") == "n"])
 
 
 # --- a cell as the sheet shows it --------------------------------------------------------------------------

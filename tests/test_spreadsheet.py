@@ -192,3 +192,40 @@ def test_sheet_picks_the_sheet_of_the_workbook_a_yaml_names(run, tmp_path):
     result = run("batch", "inline.yaml", "--sheet", "Belarus")
     assert result.exit_code == 2
     assert result.stderr == "Error: --sheet Belarus: inline.yaml has its rows inline, not in an .xlsx workbook\n"
+
+
+def _formula_workbook(path: Path, saved_result: str | None) -> Path:
+    """Row 3's message is a formula; with `saved_result`, the file carries the result a spreadsheet program
+    stores beside it on saving (openpyxl writes only the formula, as any script does)."""
+    workbook(path, {"Posts": [["message", "format", "id"], ["Thank you", "x", "A"], ['="Hi "&C3', "x", "B"]]})
+    if saved_result is None:
+        return path
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b'<c r="A3"><f>', b'<c r="A3" t="str"><f>').replace(
+        b"</f><v />", f"</f><v>{saved_result}</v>".encode())
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_formula_with_no_saved_result_is_refused_not_read_as_empty(run, tmp_path):
+    _formula_workbook(tmp_path / "c.xlsx", saved_result=None)
+    result = run("batch", "c.xlsx", "-j", "1", "-o", "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: c.xlsx:3:message: a formula with no saved result (a program wrote the file, not a spreadsheet); "
+        "open it in Excel, LibreOffice or Google Sheets and save it again"]
+    assert files_in(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("saved", ["Hi B", ""])
+def test_a_formula_saved_by_a_spreadsheet_reads_as_its_result(run, tmp_path, saved):
+    _formula_workbook(tmp_path / "c.xlsx", saved_result=saved)
+    result = run("batch", "c.xlsx", "-j", "1", "--json")
+    assert result.exit_code == 0, result.output
+    captions = [post["caption"] for post in json.loads(result.stdout)["posts"]]
+    assert captions[0].startswith("Thank you\n")
+    assert captions[1].startswith("Hi B\n") if saved else "Hi B" not in captions[1]
