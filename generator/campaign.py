@@ -418,6 +418,10 @@ def _focus(value, base: Path) -> dict:
 
 
 def _animate(value, base: Path) -> dict:
+    if isinstance(value, bool):  # YAML reads yes and no as booleans
+        return {"animate": value}
+    if isinstance(value, (dict, list)):
+        raise UsageError("expected yes or no, not a list or mapping; write yes to also make the post's animated MP4")
     text = str(value).strip().lower()
     if text in ("yes", "true", "1", "y", "x"):
         return {"animate": True}

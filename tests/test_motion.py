@@ -271,6 +271,16 @@ def test_batch_animate_column_refuses_anything_but_yes_or_no(run, tmp_path):
     assert "animate: 'sometimes' is not yes or no" in result.stderr
 
 
+def test_yaml_animate_takes_yaml_booleans_and_names_a_list_as_a_list(run, tmp_path):
+    (tmp_path / "c.yaml").write_text("- {message: Thank you!, animate: yes}\n- {message: Merci, animate: [yes]}\n",
+                                     encoding="utf-8")
+    result = run("batch", "c.yaml", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == ("Error: c.yaml:2:animate: expected yes or no, not a list or mapping; "
+                                             "write yes to also make the post's animated MP4")
+    assert "2 rows, 1 post planned, 1 row refused" in result.stderr
+
+
 # --- the page ------------------------------------------------------------------------------------------
 
 def test_the_page_offers_an_animated_story_and_its_endpoint_returns_the_mp4():
