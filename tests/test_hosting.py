@@ -37,15 +37,23 @@ def test_the_environment_configures_hosting(tmp_path):
     config = HostingConfig.from_environment({
         "SOLIDARITY_HOSTS": "Posts.Example.org, www.posts.example.org:443", "SOLIDARITY_TRUSTED_PROXIES": "1",
         "SOLIDARITY_RATELIMIT": "5 per minute", "SOLIDARITY_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0",
-        "SOLIDARITY_MAX_UPLOAD_MB": "10", "SOLIDARITY_REQUEST_TIMEOUT": "20", "SOLIDARITY_KIT": "kit.toml"})
+        "SOLIDARITY_RATELIMIT_SALT": "c0ffee", "SOLIDARITY_MAX_UPLOAD_MB": "10", "SOLIDARITY_REQUEST_TIMEOUT": "20",
+        "SOLIDARITY_KIT": "kit.toml"})
     assert config.hosts == ("posts.example.org", "www.posts.example.org")
     assert (config.trusted_proxies, config.ratelimit, config.max_upload_bytes, config.request_timeout) == (
         1, "5 per minute", 10_000_000, 20.0)
-    assert config.kit == Path("kit.toml")
-    # Machines sharing one Redis name a supporter alike without a salt of their own.
-    again = HostingConfig.from_environment({"SOLIDARITY_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0"})
-    assert again.ratelimit_salt == config.ratelimit_salt
+    assert (config.kit, config.ratelimit_salt) == (Path("kit.toml"), "c0ffee")
     assert HostingConfig.from_environment({}) .hosts == ()
+    # Alone, each worker counts in memory with a salt of its own, drawn at random.
+    assert HostingConfig.from_environment({}).ratelimit_salt != HostingConfig.from_environment({}).ratelimit_salt
+
+
+def test_a_shared_store_needs_a_secret_salt():
+    """A salt anyone could guess (such as the store's URL) lets whoever reads the store try every address."""
+    with pytest.raises(UsageError) as raised:
+        HostingConfig.from_environment({"SOLIDARITY_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0"})
+    assert str(raised.value) == ("SOLIDARITY_RATELIMIT_SALT: set a secret shared by every machine that counts in "
+                                 "redis://, like SOLIDARITY_RATELIMIT_SALT=$(openssl rand -hex 32)")
 
 
 @pytest.mark.parametrize("name, value, expected", [
@@ -75,11 +83,32 @@ def test_the_public_host_names_are_answered_and_others_refused():
 
 
 def test_forwarded_headers_are_trusted_only_from_the_configured_proxies():
-    forwarded = {"Host": "10.0.0.5:8000", "X-Forwarded-Host": "posts.example.org", "X-Forwarded-Proto": "https"}
-    behind_one = hosted_client(hosts=("posts.example.org",), trusted_proxies=1)
-    assert behind_one.get("/api/options", headers=forwarded).status_code == 200
+    behind_one = hosted_client(hosts=("posts.example.org",), trusted_proxies=1, ratelimit="1 per minute")
+    through_proxy = {"Host": "posts.example.org", "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    switched = behind_one.get("/?hl=be", headers=through_proxy)
+    assert switched.status_code == 200
+    assert "Secure" in switched.headers["Set-Cookie"]  # the supporter reached it over HTTPS
+    form = {"message": "Free them", "format": "x"}
+    assert behind_one.post("/api/preview", data=form, headers=through_proxy).status_code == 200
+    # The address the proxy saw is the client: another one is counted apart, the same one is held back.
+    other = {**through_proxy, "X-Forwarded-For": "203.0.113.10"}
+    assert behind_one.post("/api/preview", data=form, headers=other).status_code == 200
+    assert behind_one.post("/api/preview", data=form, headers=through_proxy).status_code == 429
     # A page not told of a proxy ignores the headers anyone could send.
-    assert hosted_client(hosts=("posts.example.org",)).get("/api/options", headers=forwarded).status_code == 403
+    plain = hosted_client(hosts=("posts.example.org",)).get("/?hl=be", headers=through_proxy)
+    assert "Secure" not in plain.headers["Set-Cookie"]
+
+
+def test_a_forwarded_host_from_the_client_never_passes_the_host_check():
+    """The proxy passes the Host it answered for; an X-Forwarded-Host is the client's own words."""
+    behind_one = hosted_client(hosts=("posts.example.org",), trusted_proxies=1)
+    for forged in ({"Host": "evil.example", "X-Forwarded-Host": "posts.example.org"},
+                   {"Host": "evil.example", "X-Forwarded-Host": "localhost"}):
+        assert behind_one.get("/api/options", headers=forged).status_code == 403
+    port = {"Host": "posts.example.org", "X-Forwarded-Port": "1234", "Origin": "https://posts.example.org",
+            "X-Forwarded-Proto": "https"}
+    assert behind_one.post("/api/preview", data={"message": "Free them", "format": "x"},
+                           headers=port).status_code == 200
 
 
 def test_health_answers_any_host_without_rendering(monkeypatch):
@@ -101,11 +130,42 @@ def test_a_supporter_over_the_limit_gets_a_clear_429_in_json():
     assert refused.status_code == 429
     assert refused.get_json() == {"error": "You have made many images in a short time. Wait a minute, then try "
                                            "again.", "field": "form", "kind": "rate-limited"}
-    assert int(refused.headers["Retry-After"]) >= 0  # seconds; 0 just before the window turns
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert not [name for name in refused.headers.keys() if name.startswith("X-RateLimit")]
     # Another supporter (another address) is not held back.
     other = client.post("/api/preview", data={"message": "Free them", "format": "x"},
                         environ_base={"REMOTE_ADDR": "192.0.2.8"})
     assert other.status_code == 200
+
+
+def test_an_answer_within_the_limit_carries_no_limit_headers():
+    answer = hosted_client(ratelimit="5 per minute").post("/api/preview", data={"message": "Free", "format": "x"})
+    assert answer.status_code == 200
+    assert not [name for name in answer.headers.keys() if name.startswith("X-RateLimit") or name == "Retry-After"]
+
+
+def test_the_checks_while_typing_count_apart_from_the_images(monkeypatch):
+    import generator.web.hosting as hosting
+
+    monkeypatch.setattr(hosting, "CHECK_RATELIMIT", "3 per minute")
+    client = hosted_client(ratelimit="2 per minute")
+    form = {"message": "Free them", "format": "x"}
+    assert [client.post("/api/check", data=form).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert [client.post("/api/preview", data=form).status_code for _ in range(3)] == [200, 200, 429]
+    assert hosting.CHECK_RATELIMIT != hosting.DEFAULT_RATELIMIT
+
+
+def test_a_store_that_stops_answering_is_said_once_without_its_address(caplog):
+    client = hosted_client(ratelimit="5 per minute", ratelimit_storage="redis://:hunter2@127.0.0.1:9/0",
+                           ratelimit_salt="s")
+    with caplog.at_level("INFO"):
+        answers = [client.post("/api/preview", data={"message": "Free them", "format": "x"}).status_code
+                   for _ in range(2)]
+    assert answers == [200, 200]  # the page goes on, each worker counting in its own memory
+    lines = [record.getMessage() for record in caplog.records]
+    assert lines.count("the rate limit's storage does not answer: each worker counts in its own memory until it "
+                       "is back") == 1
+    assert not [line for line in lines if "hunter2" in line or "127.0.0.1" in line or "Traceback" in line]
 
 
 def test_a_request_past_its_time_limit_is_stopped_with_a_clear_answer(monkeypatch):
@@ -207,7 +267,7 @@ def test_the_readmes_production_command_makes_a_post_and_keeps_nothing(tmp_path,
         # From another loopback address than gunicorn's own, so that address can be looked for in the logs.
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=("127.0.0.2", 0))
         connection.request("POST", "/api/post", body=body, headers={
-            "Content-Type": kind, "Host": "10.0.0.5", "X-Forwarded-Host": "posts.example.org",
+            "Content-Type": kind, "Host": "posts.example.org",
             "X-Forwarded-For": forwarded_address, "X-Forwarded-Proto": "https"})
         response = connection.getresponse()
         answer = json.loads(response.read())

@@ -5,10 +5,12 @@ gunicorn_conf.py), behind a TLS reverse proxy. `HostingConfig.from_environment()
 variables the README's hosting section documents; `install` adds, in this order:
 
 - `/healthz`, answered before anything else (any Host header, no limit, no render) for the load balancer;
-- forwarded headers trusted from exactly `trusted_proxies` proxies (werkzeug's ProxyFix);
+- the client's address and scheme trusted from exactly `trusted_proxies` proxies (werkzeug's ProxyFix); the
+  host is the Host header the proxy passes on, never an X-Forwarded-Host a client could add;
 - the public host names, answered besides loopback;
 - a rate limit per client on every POST (Flask-Limiter; in memory, or shared through Redis), with a 429
-  the page can show; the client's address is kept only as a keyed hash, never logged;
+  the page can show; the fit checks sent while typing count apart, under a wider limit; the client's address
+  is kept only as a keyed hash, never logged; a storage that stops answering is said in one log line;
 - a time limit per request, so one slow render cannot hold a worker (gunicorn's timeout is the backstop);
 - the campaign's kit: its colours and logo on every post, its tags and language as the defaults;
 - the page's options (the same for every supporter with the same language and cookies) answered from
@@ -25,6 +27,7 @@ import os
 import secrets
 import signal
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +35,8 @@ from pathlib import Path
 from generator.errors import UsageError
 
 DEFAULT_RATELIMIT = "120 per minute;1000 per hour"
+CHECK_RATELIMIT = "600 per minute"  # the as-you-type checks, a sixth of a preview's cost, several a sentence
+CHECK_ENDPOINT = "page.check"
 DEFAULT_STORAGE = "memory://"
 DEFAULT_MAX_UPLOAD_MB = 25
 DEFAULT_REQUEST_TIMEOUT = 30.0
@@ -73,8 +78,11 @@ class HostingConfig:
         if salt := _get(env, "RATELIMIT_SALT"):
             values["ratelimit_salt"] = salt
         elif values.get("ratelimit_storage", DEFAULT_STORAGE) != DEFAULT_STORAGE:
-            # Machines sharing a store must name a client alike; without a salt of their own, the store's URL.
-            values["ratelimit_salt"] = hashlib.sha256(values["ratelimit_storage"].encode()).hexdigest()
+            # Machines sharing a store must name a client alike, with a secret: a salt anyone could guess (the
+            # store's URL) would let whoever reads the store find every address by trying them all.
+            raise UsageError(f"{PREFIX}RATELIMIT_SALT: set a secret shared by every machine that counts in "
+                             f"{values['ratelimit_storage'].split('://')[0]}://, "
+                             f"like {PREFIX}RATELIMIT_SALT=$(openssl rand -hex 32)")
         return cls(**values)
 
 
@@ -127,7 +135,7 @@ def install(app, config: HostingConfig) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         count = config.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
     app.config["SOLIDARITY_ALLOWED_HOSTS"] |= set(config.hosts)
     app.config["SOLIDARITY_HOSTING"] = config
     if config.kit is not None:
@@ -156,24 +164,48 @@ def _install_rate_limit(app, config: HostingConfig) -> None:
     from generator.web import words
     from generator.web.failures import error_reply
 
-    logging.getLogger("flask-limiter").setLevel(logging.CRITICAL)  # its breach lines name the client's key
+    limiter_log = logging.getLogger("flask-limiter")
+    limiter_log.setLevel(logging.INFO)
+    limiter_log.addFilter(_storage_health_only)  # its other lines name the client's key or the storage's URL
 
     def client_key() -> str:
         address = request.remote_addr or "unknown"
         return hashlib.blake2b(address.encode(), key=config.ratelimit_salt.encode()[:64], digest_size=12).hexdigest()
 
-    Limiter(client_key, app=app, storage_uri=config.ratelimit_storage, strategy="sliding-window-counter",
-            application_limits=[config.ratelimit], application_limits_exempt_when=lambda: request.method != "POST",
-            headers_enabled=True, swallow_errors=True, in_memory_fallback_enabled=True, key_prefix="solidarity")
+    def not_an_image() -> bool:
+        return request.method != "POST" or request.endpoint == CHECK_ENDPOINT
+
+    limiter = Limiter(client_key, app=app, storage_uri=config.ratelimit_storage, strategy="sliding-window-counter",
+                      application_limits=[config.ratelimit], application_limits_exempt_when=not_an_image,
+                      headers_enabled=False, swallow_errors=True, in_memory_fallback_enabled=True,
+                      key_prefix="solidarity")
+    if CHECK_ENDPOINT in app.view_functions:
+        app.view_functions[CHECK_ENDPOINT] = limiter.limit(CHECK_RATELIMIT)(app.view_functions[CHECK_ENDPOINT])
 
     def too_many(error: RateLimitExceeded):
         reply = make_response(error_reply(429, words.rate_limited(), kind="rate-limited"))
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after:
-            reply.headers["Retry-After"] = str(retry_after)
+        current = limiter.current_limit
+        reply.headers["Retry-After"] = str(max(1, int(current.reset_at - time.time())) if current else 60)
         return reply
 
     app.register_error_handler(429, too_many)
+
+
+_STORAGE_STATES = {
+    "Rate limit storage unreachable": "the rate limit's storage does not answer: each worker counts in its own "
+                                      "memory until it is back",
+    "Rate limit storage recovered": "the rate limit's storage answers again",
+}
+_log = logging.getLogger(__name__)
+
+
+def _storage_health_only(record: logging.LogRecord) -> bool:
+    """Flask-Limiter's lines dropped, but for the storage going and coming back, said in our own words."""
+    message = record.getMessage()
+    for start, said in _STORAGE_STATES.items():
+        if message.startswith(start):
+            _log.warning(said)
+    return False
 
 
 CACHED_PATHS = ("/api/options",)
