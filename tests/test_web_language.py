@@ -168,3 +168,38 @@ def test_a_bad_tag_is_shown_at_the_tags_in_the_page_language(client):
     body = client.post("/api/check?hl=pl", data={"message": "Dziękujemy", "format": "x", "hashtags": "#Medycy #a-b"}).get_json()
     assert body["field"] == "tags" and body["kind"] == "tag-invalid"
     assert body["error"].startswith("„#a-b” nie może być oznaczeniem")
+
+
+def _stale_catalogues(folder):
+    """A copy of the page's catalogues whose .mo files look older than their .po, as pip may leave them."""
+    import os
+    import shutil
+
+    from generator.web.language import TRANSLATIONS
+
+    shutil.copytree(TRANSLATIONS, folder)
+    for mo in folder.glob("*/LC_MESSAGES/messages.mo"):
+        os.utime(mo, (1_000_000, 1_000_000))
+    return {mo: mo.stat().st_mtime for mo in folder.glob("*/LC_MESSAGES/messages.mo")}
+
+
+def test_an_installed_package_never_rewrites_its_catalogues(tmp_path, monkeypatch):
+    import generator.web.language as language
+
+    before = _stale_catalogues(tmp_path / "translations")
+    monkeypatch.setattr(language, "TRANSLATIONS", tmp_path / "translations")
+    monkeypatch.setattr(language, "CHECKOUT", tmp_path)  # site-packages: no pyproject.toml beside the package
+    create_app()
+    assert {mo: mo.stat().st_mtime for mo in before} == before
+    (tmp_path / "pyproject.toml").write_text("[project]\n", encoding="utf-8")  # a checkout compiles stale ones
+    create_app()
+    assert all(mo.stat().st_mtime > before[mo] for mo in before) and len(before) == len(LANGUAGES)
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_the_animated_option_is_offered_only_with_the_video_extra(monkeypatch, installed):
+    import generator.motion.encode as encode
+
+    monkeypatch.setattr(encode, "video_available", lambda: installed)
+    page = create_app().test_client().get("/").get_data(as_text=True)
+    assert ('id="animate"' in page) is installed

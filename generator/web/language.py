@@ -5,7 +5,8 @@ sends), the `hl` cookie the switcher sets, the browser's Accept-Language, Englis
 the message catalogue's, so a supporter can write in the language the page speaks.
 
 Catalogues: translations/LANG/LC_MESSAGES/messages.po, compiled to .mo when the package is built
-(hatch_build.py). A checkout whose .mo files are missing or older than the .po files compiles them here.
+(hatch_build.py). A checkout whose .mo files are missing or older than the .po files compiles them here; an
+installed package never does (pip stamps each file with the moment it unpacked it, so a .po may look newer).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from flask import Flask, request
 
 TRANSLATIONS = Path(__file__).parent / "translations"
+CHECKOUT = Path(__file__).resolve().parents[2]  # the project folder, when this is a checkout
 LANGUAGES = ("be", "ru", "uk", "pl", "lt", "en", "de", "cs", "fr", "es", "ar")
 RIGHT_TO_LEFT = frozenset({"ar"})
 DEFAULT_LANGUAGE = "en"
@@ -26,7 +28,8 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 def install(app: Flask) -> None:
     from flask_babel import Babel
 
-    compile_catalogues()
+    if (CHECKOUT / "pyproject.toml").is_file():
+        compile_catalogues(TRANSLATIONS)
     Babel(app, locale_selector=page_language, default_locale=DEFAULT_LANGUAGE,
           default_translation_directories=str(TRANSLATIONS))
 
