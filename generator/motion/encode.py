@@ -26,6 +26,13 @@ X264_PARAMS = "open-gop=0:scenecut=0:mbtree=0"
 VIDEO_INSTALL_HINT = "animated posts need PyAV: pip install 'solidarity-posts[video]' (or pip install av)"
 
 
+def video_available() -> bool:
+    """Whether PyAV (the video extra) is installed, without importing it."""
+    import importlib.util
+
+    return importlib.util.find_spec("av") is not None
+
+
 def require_av():
     try:
         import av

@@ -19,13 +19,17 @@ def _max_upload_bytes() -> int:
 
 @page.get("/")
 def index():
+    from generator.motion.encode import video_available
+
     code = language.page_language()
     response = Response(render_template(
         "index.html", language=code, direction=language.direction(code), strings=words.page_strings(),
         languages=answers.page_languages(), max_upload_bytes=_max_upload_bytes(),
-        max_upload_text=answers.size_text(_max_upload_bytes()), hosted=current_app.config["SOLIDARITY_HOSTED"]))
+        max_upload_text=answers.size_text(_max_upload_bytes()), hosted=current_app.config["SOLIDARITY_HOSTED"],
+        video=video_available()))
     if request.args.get(language.COOKIE) == code:  # the supporter switched: remember it (in their browser)
-        response.set_cookie(language.COOKIE, code, max_age=language.COOKIE_MAX_AGE, samesite="Lax")
+        response.set_cookie(language.COOKIE, code, max_age=language.COOKIE_MAX_AGE, samesite="Lax",
+                            secure=request.is_secure)
     response.headers["Content-Language"] = code
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")

@@ -513,7 +513,7 @@
       showResults(answer.payload.posts);
       clearErrors("form");
       announce(words.ready);
-      if (el.animate.checked) await makeVideo();
+      if (el.animate && el.animate.checked) await makeVideo();  // absent without the video extra
     } finally {
       el.make.disabled = false;
       el.make.removeAttribute("aria-busy");
