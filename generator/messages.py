@@ -115,7 +115,7 @@ def languages(extra: Path | None = None) -> Mapping[str, Language]:
 
 @cache
 def _catalogue(extra: Path | None) -> Mapping[str, Language]:
-    found = {language.code: language for language in _read_folder(data_dir("templates"), {})}
+    found = {language.code: language for language in map(_bundled_file, sorted(data_dir("templates").glob("*.toml")))}
     if extra is not None:
         if not extra.is_dir():
             raise UsageError(f"--templates {extra}: no such folder")
@@ -130,7 +130,31 @@ def _read_folder(folder: Path, base: Mapping[str, Language]) -> list[Language]:
     return [_read_language(path, base) for path in sorted(folder.glob("*.toml"))]
 
 
+@cache
+def _bundled_file(path: Path) -> Language:
+    return _read_language(path, {})
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
+
+
+def _bundled_language(code: str) -> Language | None:
+    """One bundled language read from its own CODE.toml, without parsing the other catalogues (a single
+    `make` needs one); None when there is no such file, and the whole catalogue decides."""
+    if not _LANGUAGE_CODE.match(code):
+        return None
+    path = data_dir("templates") / f"{code}.toml"
+    if not path.is_file():
+        return None
+    language = _bundled_file(path)
+    return language if language.code == code else None
+
+
 def get_language(code: str, extra: Path | None = None) -> Language:
+    if extra is None:
+        language = _bundled_language(code)
+        if language is not None:
+            return language
     available = languages(extra)
     try:
         return available[code]
