@@ -208,9 +208,10 @@ def _source_image(choice: FlowerChoice, size: tuple[int, int]):
     if choice.kind == "bundled":
         from PIL import Image
 
-        with Image.open(choice.path) as image:
-            image.draft("RGB", size)
-            return image.convert("RGB"), choice.focus
+        image = Image.open(choice.path)  # load() closes the file: no copy of the decoded pixels to keep them
+        image.draft("RGB", size)
+        image.load()
+        return (image if image.mode == "RGB" else image.convert("RGB")), choice.focus
     from generator.flowers.focus import auto_focus
     from generator.flowers.photo import open_photo
 
