@@ -131,7 +131,8 @@ def _outcomes(chunks, folder: Path, force: bool, jobs: int, label: str):
     in_flight_limit = jobs * 3  # a bounded window keeps memory flat however many rows there are
     pending: set[Future] = set()
     iterator = iter(chunks)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context(), initializer=_start_worker,
+                             initargs=(os.getcwd(), dict(os.environ))) as pool:
         try:
             while True:
                 while len(pending) < in_flight_limit:
@@ -147,6 +148,29 @@ def _outcomes(chunks, folder: Path, force: bool, jobs: int, label: str):
         finally:
             for future in pending:
                 future.cancel()
+
+
+WORKER_MODULES = ["generator.batch", "generator.posts", "generator.compose"]
+
+
+def _worker_context():
+    """Workers forked from a fresh server process, not from this one: a forked worker would carry (and count in
+    its resident memory) the whole plan of a long campaign, so its memory would grow with the row count."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None  # the platform's default (spawn on macOS and Windows) starts fresh too
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WORKER_MODULES)  # imported once in the server, inherited by every worker
+    return context
+
+
+def _start_worker(folder: str, environment: dict[str, str]) -> None:
+    """The server that forks the workers was started by an earlier batch, perhaps elsewhere: a worker starts
+    in this batch's folder and environment, as a forked one would."""
+    os.chdir(folder)
+    os.environ.clear()
+    os.environ.update(environment)
 
 
 def render_chunk(chunk, folder: Path, force: bool, label: str) -> list[tuple[int, PostRecord | Problem]]:

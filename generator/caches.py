@@ -38,7 +38,7 @@ def size_of(value: Any) -> int:
         return 50 + len(value) * 4
     if hasattr(value, "getbands") and hasattr(value, "size"):  # a PIL image
         width, height = value.size
-        return width * height * max(1, len(value.getbands())) + 1000
+        return width * height * _pixel_bytes(value) + 1000
     if isinstance(value, (tuple, list, frozenset, set)):
         return 56 + sum(size_of(item) for item in value)
     if isinstance(value, dict):
@@ -46,6 +46,14 @@ def size_of(value: Any) -> int:
     if hasattr(value, "__dataclass_fields__"):
         return 100 + sum(size_of(getattr(value, name)) for name in value.__dataclass_fields__)
     return 100
+
+
+def _pixel_bytes(image) -> int:
+    """Pillow keeps a pixel of two or more bands (RGB and LA too) in four bytes; of one band in one byte, but
+    for the 16- and 32-bit modes."""
+    if len(image.getbands()) > 1 or image.mode in ("I", "F"):
+        return 4
+    return 2 if image.mode.startswith("I;16") else 1
 
 
 class BytesBoundedCache:

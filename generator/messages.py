@@ -75,30 +75,37 @@ def _tidy(text: str) -> str:
 
 def render_sandboxed(source: str, values: Mapping[str, object], origin: str) -> str:
     """Render untrusted template text: no attribute walking, no undefined names, bounded output."""
-    from jinja2 import TemplateSyntaxError, UndefinedError
-    from jinja2.exceptions import SecurityError
-
     from generator import sandbox
 
     try:
         text = sandbox.render(source, values)
-    except TemplateSyntaxError as exc:
-        raise TemplateError(f"template {origin}, line {exc.lineno}: {exc.message}") from None
-    except UndefinedError as exc:
-        name = _undefined_name(str(exc))
-        hint = f"; pass it with --var {name}=VALUE" if name else ""
-        raise TemplateError(f"template {origin}: {exc.message}{hint}") from None
-    except SecurityError as exc:
-        raise TemplateError(f"template {origin}: refused an unsafe operation ({exc})") from None
-    except sandbox.TemplateLimitExceeded as exc:
-        raise TemplateError(f"template {origin}: stopped: {exc}") from None
-    except RecursionError:
-        raise TemplateError(f"template {origin}: stopped: recursion too deep") from None
     except Exception as exc:  # a template is user code: any failure inside it is a template error
-        raise TemplateError(f"template {origin}: {type(exc).__name__}: {exc}") from None
+        raise _template_error(exc, origin) from None
     if len(text) > MAX_MESSAGE_CHARS:
         raise TemplateError(f"template {origin}: produced {len(text)} characters; a post holds far fewer")
     return text
+
+
+def _template_error(exc: Exception, origin: str) -> TemplateError:
+    # Jinja is imported only once a template has failed: a plain template renders without it (see sandbox)
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    from generator.sandbox import TemplateLimitExceeded
+
+    if isinstance(exc, TemplateSyntaxError):
+        return TemplateError(f"template {origin}, line {exc.lineno}: {exc.message}")
+    if isinstance(exc, UndefinedError):
+        name = _undefined_name(str(exc))
+        hint = f"; pass it with --var {name}=VALUE" if name else ""
+        return TemplateError(f"template {origin}: {exc.message}{hint}")
+    if isinstance(exc, SecurityError):
+        return TemplateError(f"template {origin}: refused an unsafe operation ({exc})")
+    if isinstance(exc, TemplateLimitExceeded):
+        return TemplateError(f"template {origin}: stopped: {exc}")
+    if isinstance(exc, RecursionError):
+        return TemplateError(f"template {origin}: stopped: recursion too deep")
+    return TemplateError(f"template {origin}: {type(exc).__name__}: {exc}")
 
 
 def _undefined_name(message: str) -> str | None:
@@ -115,7 +122,7 @@ def languages(extra: Path | None = None) -> Mapping[str, Language]:
 
 @cache
 def _catalogue(extra: Path | None) -> Mapping[str, Language]:
-    found = {language.code: language for language in _read_folder(data_dir("templates"), {})}
+    found = {language.code: language for language in map(_bundled_file, sorted(data_dir("templates").glob("*.toml")))}
     if extra is not None:
         if not extra.is_dir():
             raise UsageError(f"--templates {extra}: no such folder")
@@ -130,7 +137,31 @@ def _read_folder(folder: Path, base: Mapping[str, Language]) -> list[Language]:
     return [_read_language(path, base) for path in sorted(folder.glob("*.toml"))]
 
 
+@cache
+def _bundled_file(path: Path) -> Language:
+    return _read_language(path, {})
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
+
+
+def _bundled_language(code: str) -> Language | None:
+    """One bundled language read from its own CODE.toml, without parsing the other catalogues (a single
+    `make` needs one); None when there is no such file, and the whole catalogue decides."""
+    if not _LANGUAGE_CODE.match(code):
+        return None
+    path = data_dir("templates") / f"{code}.toml"
+    if not path.is_file():
+        return None
+    language = _bundled_file(path)
+    return language if language.code == code else None
+
+
 def get_language(code: str, extra: Path | None = None) -> Language:
+    if extra is None:
+        language = _bundled_language(code)
+        if language is not None:
+            return language
     available = languages(extra)
     try:
         return available[code]

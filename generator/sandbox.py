@@ -52,6 +52,9 @@ def environment():
 
 def render(source: str, values: Mapping[str, object]) -> str:
     """Render untrusted template source within the limits; Jinja's own errors pass through."""
+    plain = _render_plain(source, values)
+    if plain is not None:
+        return plain
     template = _compiled(source)
     pieces: list[str] = []
     produced = 0
@@ -158,3 +161,79 @@ def _check_values(values) -> None:
         for item in (value, *(attributes.values() if isinstance(attributes, dict) else ())):
             if isinstance(item, (str, list, tuple)) and len(item) > MAX_OUTPUT_CHARS * 10:
                 raise TemplateLimitExceeded("a value far larger than any message")
+
+
+# --- the plain subset, without Jinja -------------------------------------------------------------------------
+# Every bundled template is names, `join` and `if`s on names: rendered here exactly as Jinja renders them, a
+# single `make` need not import and set up Jinja (a fifth of its Python time). Anything else, or a name that is
+# not given, goes to Jinja, which renders it or reports the error.
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_PLAIN_TAG = re.compile(
+    r"\{\{ *(?P<name>" + _NAME + r') *(?:\| *join\("(?P<separator>[^"\\%{}]*)"\) *)?\}\}'
+    r"|\{% *(?:(?P<end>endif)|if +(?P<condition>" + _NAME + r"(?: +(?:and|or) +" + _NAME + r")*)) *%\}")
+_DELIMITERS = ("{{", "{%", "{#")
+_JINJA_WORDS = frozenset({"true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is",
+                          "if", "else", "elif", "endif", "for", "endfor", "loop", "range"})
+
+
+def _render_plain(source: str, values: Mapping[str, object]) -> str | None:
+    """`source` rendered as Jinja would, if it is only text, {{ name }}, {{ name | join("...") }} and
+    {% if a %} / {% if a and b %} / {% if a or b %} ... {% endif %} on given text values; else None."""
+    if "\r" in source:  # Jinja normalises line endings: left to it
+        return None
+    if source.endswith("\n"):  # Jinja drops one final newline (keep_trailing_newline is off)
+        source = source[:-1]
+    pieces: list[str] = []
+    showing = [True]  # one entry per open {% if %}: whether its body is output
+    position = 0
+    for tag in _PLAIN_TAG.finditer(source):
+        text = source[position:tag.start()]
+        if any(delimiter in text for delimiter in _DELIMITERS):
+            return None
+        if showing[-1]:
+            pieces.append(text)
+        position = tag.end()
+        if tag["end"]:
+            if len(showing) == 1:
+                return None
+            showing.pop()
+        elif tag["condition"]:
+            met = _condition(tag["condition"], values)
+            if met is None:
+                return None
+            showing.append(showing[-1] and met)
+        else:
+            value = _plain_value(tag["name"], values, joined=tag["separator"] is not None)
+            if value is None:
+                return None
+            if showing[-1]:
+                pieces.append(tag["separator"].join(value) if tag["separator"] is not None else value)
+    rest = source[position:]
+    if len(showing) != 1 or any(delimiter in rest for delimiter in _DELIMITERS):
+        return None
+    pieces.append(rest)
+    text = "".join(pieces)
+    return text if len(text) <= MAX_OUTPUT_CHARS else None
+
+
+def _condition(condition: str, values: Mapping[str, object]) -> bool | None:
+    words = condition.split()
+    names, operators = words[::2], set(words[1::2])
+    if len(operators) > 1:  # and binds tighter than or: left to Jinja
+        return None
+    found = [_plain_value(name, values, joined=False) for name in names]
+    if any(value is None for value in found):
+        return None
+    return all(found) if operators == {"and"} else any(found)
+
+
+def _plain_value(name: str, values: Mapping[str, object], joined: bool):
+    if name in _JINJA_WORDS or name not in values:
+        return None
+    value = values[name]
+    if joined:
+        ok = isinstance(value, (tuple, list)) and all(type(item) is str for item in value)
+    else:
+        ok = type(value) is str
+    return value if ok else None

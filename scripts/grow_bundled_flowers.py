@@ -9,6 +9,7 @@ settings, so running this twice gives identical files (on the same Pillow versio
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import os
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.flowers import BUNDLED_SIZE  # noqa: E402  (covers 1600x900 and 1080x1920 by cover-cropping)
-from generator.flowers.grow import encode_bundled_jpeg, grow  # noqa: E402
+from generator.flowers.grow import encode_bundled_jpeg, grow, picture  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ def grow_bundle(out_dir: Path) -> list[dict[str, object]]:
                 "focus": [round(grown.focus[0], 4), round(grown.focus[1], 4)],
                 "description": grown.description,
                 "tone": background_tone(grown.image),
+                "picture": dataclasses.asdict(
+                    picture(flower.species, flower.seed, BUNDLED_SIZE, flower.composition, flower.palette)
+                ),
             }
         )
         print(f"wrote {out_dir / entries[-1]['file']} ({len(data) // 1024} KiB, {entries[-1]['tone']})")

@@ -12,16 +12,16 @@ from generator.caches import BytesBoundedCache, bytes_bounded, size_of
 def test_a_cache_keeps_recent_results_within_its_bytes():
     made = []
 
-    @bytes_bounded(3_500_000)
+    @bytes_bounded(4_700_000)
     def canvas(width: int) -> Image.Image:
         made.append(width)
         return Image.new("RGB", (width, 1000))
 
-    for width in (400, 500, 600, 400):  # 1.2 + 1.5 MB fit; 600 (1.8 MB) pushes out 400, so 400 is made again
+    for width in (400, 500, 600, 400):  # 1.6 + 2.0 MB fit; 600 (2.4 MB) pushes out 400, so 400 is made again
         canvas(width)
     info = canvas.cache_info()
     assert made == [400, 500, 600, 400]
-    assert info.bytes <= 3_500_000 and info.entries == 2
+    assert info.bytes <= 4_700_000 and info.entries == 2
     canvas(400)
     assert made == [400, 500, 600, 400] and canvas.cache_info().hits == 1
 
@@ -46,7 +46,8 @@ def test_the_key_is_weighed_too():
 
 
 def test_images_are_weighed_by_their_pixels():
-    assert size_of(Image.new("RGB", (1080, 1920))) >= 1080 * 1920 * 3
+    assert size_of(Image.new("RGB", (1080, 1920))) >= 1080 * 1920 * 4  # Pillow keeps RGB in four bytes a pixel
+    assert size_of(Image.new("L", (1080, 1920))) < 1080 * 1920 * 2
     assert size_of(Image.new("L", (100, 100))) < size_of(Image.new("RGBA", (100, 100)))
 
 

@@ -174,6 +174,7 @@ def test_catalogue_entries_are_complete_and_valid(catalogue: list[dict[str, obje
             "focus",
             "description",
             "tone",
+            "picture",
         }
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", str(entry["name"]))
         assert entry["file"] == f"{entry['name']}.jpg"
@@ -185,6 +186,17 @@ def test_catalogue_entries_are_complete_and_valid(catalogue: list[dict[str, obje
         assert isinstance(focus, list) and len(focus) == 2 and all(0 <= v <= 1 for v in focus)
         assert entry["tone"] in ("light", "dark")
         assert isinstance(entry["description"], str) and entry["description"]
+
+
+def test_the_recorded_pictures_are_what_the_painter_paints(catalogue: list[dict[str, object]]) -> None:
+    """The alt text of a bundled flower reads the catalogue's picture facts: they must be the painter's own."""
+    from generator.flowers import BUNDLED_SIZE, bundled
+    from generator.flowers.grow import picture
+
+    for entry in catalogue:
+        painted = picture(str(entry["species"]), int(entry["seed"]), BUNDLED_SIZE, str(entry["composition"]),
+                          str(entry["palette"]))  # type: ignore[call-overload]
+        assert bundled()[str(entry["name"])].picture == painted
 
 
 def test_the_garden_is_varied(catalogue: list[dict[str, object]]) -> None:

@@ -118,3 +118,64 @@ def test_templates_that_would_exhaust_memory_stop_early(payload):
 def test_filters_on_a_long_message_still_work():
     message = "Дзякуй " * 280  # close to the longest message a post takes
     assert render_sandboxed("{{ m|upper|replace('Д', 'д') }}", {"m": message}, "ok.j2").startswith("дЗЯКУЙ")
+
+
+# --- the plain subset renders as Jinja does -------------------------------------------------------------------
+
+PLAIN_TEMPLATES = [
+    "Thank you, doctors.{% if name or city %}\n— {{ name }}{% if name and city %}, {% endif %}{{ city }}{% endif %}",
+    "{{ message }}\n\n{{ tags | join(\" \") }}",
+    "{{ picture }}. The words on it: “{{ message }}”.",
+    "{{message}}{{ tags|join(\" · \") }}\n",
+    "line\n\n",
+    "{% if name %}{% if city %}{{ city }}{% endif %}!{% endif %}{{ name }}",
+    "{% if name and city and message %}all{% endif %}",
+    "}} and %} are text; so is { and %",
+]
+NOT_PLAIN = [
+    "{{ none }}", "{{ name|upper }}", "{# a comment #}{{ name }}", "{{- name }}", "{% if name %}x",
+    "x{% endif %}", "{% if name or city and message %}y{% endif %}", "{{ missing }}", "a\r\nb", "{{ tags }}",
+    "{% if not name %}z{% endif %}", "{{ name }", "{% raw %}{{ name }}{% endraw %}",
+]
+VALUES = [
+    {"name": "", "city": "", "message": "Дзякуй!", "tags": ("@amnesty", "#StandWithBelarus"), "picture": "a rose"},
+    {"name": "Anna", "city": "", "message": "", "tags": (), "picture": ""},
+    {"name": "", "city": "Minsk", "message": "m", "tags": ("#a",), "picture": "p"},
+    {"name": "Anna", "city": "Minsk", "message": "Thank you", "tags": ["@x", "#y"], "picture": "{{ x }}"},
+]
+
+
+@pytest.mark.parametrize("source", PLAIN_TEMPLATES)
+def test_plain_templates_render_exactly_as_jinja_renders_them(source):
+    from generator import sandbox
+
+    for values in VALUES:
+        plain = sandbox._render_plain(source, values)
+        assert plain is not None
+        assert plain == sandbox._compiled(source).render(**values)
+
+
+@pytest.mark.parametrize("source", NOT_PLAIN)
+def test_anything_else_is_left_to_jinja(source):
+    from generator import sandbox
+
+    assert all(sandbox._render_plain(source, values) is None for values in VALUES)
+
+
+def test_the_bundled_catalogue_renders_without_jinja_and_as_jinja_does():
+    from generator import sandbox
+    from generator.messages import languages
+
+    for language in languages().values():
+        values = {"message": "Дзякуй", "tags": ("@amnesty",), "picture": "a drawing"}
+        for source in (language.caption, language.alt):
+            assert sandbox._render_plain(source, values) == sandbox._compiled(source).render(**values)
+        for template in language.messages.values():
+            for given in ({}, {"name": "Anna"}, {"name": "Anna", "city": "Minsk"}):
+                values = {**template.defaults, **given}
+                assert sandbox._render_plain(template.source, values) == sandbox._compiled(template.source).render(**values)
+
+
+def test_an_unknown_name_in_a_plain_template_is_still_reported_with_its_hint():
+    with pytest.raises(TemplateError, match="'name' is undefined; pass it with --var name=VALUE"):
+        render_sandboxed("Hello {{ name }}", {}, "hello.j2")

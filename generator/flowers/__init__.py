@@ -32,6 +32,7 @@ class BundledFlower:
     focus: Focus
     description: str
     tone: str
+    picture: Picture | None = None  # what grow.picture says it shows, recorded when it was grown
 
     @property
     def path(self) -> Path:
@@ -75,7 +76,15 @@ class Background:
 @cache
 def bundled() -> dict[str, BundledFlower]:
     entries = json.loads((data_dir("assets") / "flowers" / "flowers.json").read_text(encoding="utf-8"))
-    return {entry["name"]: BundledFlower(**{**entry, "focus": tuple(entry["focus"])}) for entry in entries}
+    return {entry["name"]: BundledFlower(**{**entry, "focus": tuple(entry["focus"]),
+                                            "picture": _recorded_picture(entry.get("picture"))})
+            for entry in entries}
+
+
+def _recorded_picture(fields: dict | None) -> Picture | None:
+    if fields is None:
+        return None
+    return Picture(**{**fields, "colours": tuple(fields["colours"]), "behind": tuple(fields["behind"])})
 
 
 def resolve_flower(text: str | FlowerChoice | None, focus: Focus | None = None) -> FlowerChoice:
@@ -131,9 +140,13 @@ def _photo(path: Path, focus: Focus | None) -> FlowerChoice:
 
 @cache
 def _bundled_picture(name: str) -> Picture:
+    """Read from the catalogue: planning the painting again to learn what it shows costs more, in a single
+    `make`, than importing the whole painter."""
+    flower = bundled()[name]
+    if flower.picture is not None:
+        return flower.picture
     from generator.flowers.grow import picture
 
-    flower = bundled()[name]
     return picture(flower.species, flower.seed, BUNDLED_SIZE, flower.composition, flower.palette)
 
 
@@ -195,9 +208,10 @@ def _source_image(choice: FlowerChoice, size: tuple[int, int]):
     if choice.kind == "bundled":
         from PIL import Image
 
-        with Image.open(choice.path) as image:
-            image.draft("RGB", size)
-            return image.convert("RGB"), choice.focus
+        image = Image.open(choice.path)  # load() closes the file: no copy of the decoded pixels to keep them
+        image.draft("RGB", size)
+        image.load()
+        return (image if image.mode == "RGB" else image.convert("RGB")), choice.focus
     from generator.flowers.focus import auto_focus
     from generator.flowers.photo import open_photo
 
