@@ -9,6 +9,10 @@ latency, does not depend on what else the machine is doing).
 
     python bench/bench_hosting.py load [--server gunicorn|serve] [--levels 5,20,50] [--journeys 2]
     python bench/bench_hosting.py memory [--requests 1000]     # steady RSS after mixed requests
+    python bench/bench_hosting.py endpoints [--journeys 4]       # the workers' CPU per request of each kind
+
+`--baseline CHECKOUT --rounds N` runs the same from another checkout's code (a worktree of main, say), in
+alternating rounds, and prints the medians side by side.
 
 `--server gunicorn` runs the README's production command (2 workers); `--server serve` runs
 `solidarity serve` (one process, werkzeug) and `--server gunicorn-plain` the factory under gunicorn's defaults. Everything is bounded: a fixed number of journeys per
@@ -24,6 +28,7 @@ import json
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -78,20 +83,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_command(kind: str, port: int, workers: int) -> list[str]:
+def server_command(kind: str, port: int, workers: int, threads: int = 1) -> list[str]:
     if kind == "serve":
         return [sys.executable, "-m", "generator", "serve", "--port", str(port)]
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if threads > 1:
+        command += ["--threads", str(threads)]
     if kind == "gunicorn-plain":  # the factory under gunicorn's defaults: the first production setup
         return command + ["generator.web:create_app()"]
     return command + ["--config", "python:generator.web.gunicorn_conf", "generator.web.wsgi:app"]
 
 
+def code_environment(checkout: str | None) -> dict[str, str]:
+    """The environment that makes a server (and its workers) import `generator` from `checkout`."""
+    if checkout is None:
+        return {}
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(Path(checkout).resolve()), os.environ.get("PYTHONPATH")]))}
+
+
+def code_in_use(checkout: str | None) -> str:
+    """Where a server started with `code_environment(checkout)` imports the package from (checked, not assumed)."""
+    return subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"],
+                          env={**os.environ, **code_environment(checkout)}, cwd=checkout or None,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
 @contextmanager
-def running_server(kind: str, workers: int = 2, env: dict[str, str] | None = None):
+def running_server(kind: str, workers: int = 2, env: dict[str, str] | None = None, checkout: str | None = None,
+                   threads: int = 1):
     port = free_port()
-    environment = {**os.environ, "SOLIDARITY_RATELIMIT": HIGH_LIMIT, **(env or {})}
-    process = subprocess.Popen(server_command(kind, port, workers), env=environment,
+    environment = {**os.environ, "SOLIDARITY_RATELIMIT": HIGH_LIMIT, **code_environment(checkout), **(env or {})}
+    process = subprocess.Popen(server_command(kind, port, workers, threads), env=environment, cwd=checkout or None,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(port, process)
@@ -146,6 +168,18 @@ def cpu_seconds(pids: list[int]) -> float:
         except (OSError, IndexError, ValueError):
             pass
     return total / ticks
+
+
+def cpu_ns(pids: list[int]) -> int:
+    """The processes' CPU time in nanoseconds from the scheduler's own count (precise, unlike the 10-ms ticks)."""
+    total = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except (OSError, IndexError, ValueError):
+                pass
+    return total
 
 
 def rss_mb(pid: int) -> float:
@@ -290,6 +324,31 @@ def show(summary: dict) -> None:
           f"request (on 2 idle cores: {summary['capacity_2_cores_rps']} req/s)", flush=True)
 
 
+# --- CPU per endpoint -------------------------------------------------------------------------------------
+
+JOURNEY_MIX = {"page": 1, "options": 1, "thumbnail": 2, "preview": 10, "photo preview": 1, "make (3)": 1}
+
+
+def endpoint_cpu(port: int, process, rounds: int, photos: list[bytes]) -> dict[str, float]:
+    """The workers' CPU milliseconds per request of each kind, one request at a time (so each is its own)."""
+    pids = worker_pids(process)
+    samples: dict[str, list[float]] = {}
+
+    class Measured(Supporter):
+        def call(self, endpoint, method, path, body=None, content_type=None):
+            before = cpu_ns(pids)
+            super().call(endpoint, method, path, body, content_type)
+            samples.setdefault(endpoint, []).append((cpu_ns(pids) - before) / 1e6)
+
+    for index in range(len(photos)):  # every worker warm: fonts, templates, catalogues, each photo seen
+        Supporter(port, photos[index], index, [], time.monotonic() + 600).journey()
+    for index in range(rounds):
+        Measured(port, photos[index % len(photos)], index, [], time.monotonic() + 600).journey()
+    means = {name: sum(values) / len(values) for name, values in samples.items()}
+    means["journey mean"] = sum(means[name] * count for name, count in JOURNEY_MIX.items()) / sum(JOURNEY_MIX.values())
+    return means
+
+
 # --- memory ----------------------------------------------------------------------------------------------
 
 def memory(port: int, process, requests: int, photos: list[bytes]) -> dict:
@@ -335,9 +394,12 @@ def memory(port: int, process, requests: int, photos: list[bytes]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["load", "memory"])
+    parser.add_argument("mode", choices=["load", "memory", "endpoints"])
     parser.add_argument("--server", choices=["gunicorn", "gunicorn-plain", "serve"], default="gunicorn")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)")
+    parser.add_argument("--baseline", metavar="CHECKOUT", help="also run the server from this checkout, alternating")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds (alternating with --baseline)")
     parser.add_argument("--levels", default="5,20,50")
     parser.add_argument("--journeys", type=int, default=2, help="journeys per supporter at each level")
     parser.add_argument("--requests", type=int, default=1000, help="memory mode: mixed requests in all")
@@ -348,15 +410,67 @@ def main() -> None:
     parser.add_argument("--json", dest="as_json", action="store_true")
     args = parser.parse_args()
     photos = [phone_photo(args.upload_mp, seed) for seed in range(args.photos)]
-    with running_server(args.server, args.workers) as (port, process):
-        if args.mode == "memory":
+    here = str(Path(__file__).resolve().parents[1])
+    checkouts = {"ours": here, **({"baseline": args.baseline} if args.baseline else {})}
+    for name, checkout in checkouts.items():
+        print(f"{name}: the server imports {code_in_use(checkout)}", flush=True)
+    if args.mode == "memory":
+        with running_server(args.server, args.workers, checkout=here, threads=args.threads) as (port, process):
             summary = memory(port, process, args.requests, photos)
             print(json.dumps(summary) if args.as_json else summary, flush=True)
-            return
-        Supporter(port, photos[0], 0, [], time.monotonic() + 600).journey()  # warm every worker a little
-        for level in (int(value) for value in args.levels.split(",")):
-            summary = run_level(port, process, level, args.journeys, photos, args.max_seconds)
-            print(json.dumps(summary), flush=True) if args.as_json else show(summary)
+        return
+    runs: dict[str, list] = {name: [] for name in checkouts}
+    for round_number in range(args.rounds):
+        order = list(checkouts) if round_number % 2 == 0 else list(reversed(checkouts))
+        for name in order:
+            with running_server(args.server, args.workers, checkout=checkouts[name], threads=args.threads) as (
+                    port, process):
+                if args.mode == "endpoints":
+                    means = endpoint_cpu(port, process, args.journeys, photos)
+                    runs[name].append(means)
+                    print(f"{name}: CPU ms per request: " + ", ".join(f"{key} {value:.1f}" for key, value in means.items()),
+                          flush=True)
+                    continue
+                Supporter(port, photos[0], 0, [], time.monotonic() + 600).journey()  # warm every worker a little
+                for level in (int(value) for value in args.levels.split(",")):
+                    summary = run_level(port, process, level, args.journeys, photos, args.max_seconds)
+                    runs[name].append(summary)
+                    print(f"{name}: ", end="")
+                    print(json.dumps(summary), flush=True) if args.as_json else show(summary)
+    if args.rounds > 1 or len(checkouts) > 1:
+        (endpoint_table if args.mode == "endpoints" else load_table)(runs)
+
+
+def endpoint_table(runs: dict[str, list[dict[str, float]]]) -> None:
+    names = list(runs)
+    print(f"\nworkers' CPU ms per request, median of {len(runs[names[0]])} rounds")
+    print(f"  {'endpoint':<15}" + "".join(f"{name:>10}" for name in names) + ("     ratio" if len(names) > 1 else ""))
+    for endpoint in runs[names[0]][0]:
+        medians = [statistics.median(run[endpoint] for run in runs[name]) for name in names]
+        ratio = f"{medians[-1] / medians[0]:9.2f}x" if len(names) > 1 and medians[0] else ""
+        print(f"  {endpoint:<15}" + "".join(f"{value:10.1f}" for value in medians) + ratio)
+
+
+def load_table(runs: dict[str, list[dict]]) -> None:
+    print("\nmedians over rounds: req/s | preview p50/p95 | make p95 | errors | peak RSS MB | CPU ms/request")
+    for name, summaries in runs.items():
+        for level in sorted({summary["supporters"] for summary in summaries}):
+            at = [summary for summary in summaries if summary["supporters"] == level]
+
+            def median(pick):
+                values = [pick(summary) for summary in at]
+                return statistics.median(values) if values else float("nan")
+
+            def endpoint(summary, key, field):
+                return summary["endpoints"].get(key, {}).get(field, float("nan"))
+
+            print(f"  {name:<9}{level:>3} supporters: {median(lambda s: s['requests_per_second']):6.1f} | "
+                  f"{median(lambda s: endpoint(s, 'preview', 'p50_ms')):4.0f}/"
+                  f"{median(lambda s: endpoint(s, 'preview', 'p95_ms')):4.0f} | "
+                  f"{median(lambda s: endpoint(s, 'make (3)', 'p95_ms')):5.0f} | "
+                  f"{sum(summary['errors'] for summary in at):3d} | "
+                  f"{max(max(summary['peak_rss_mb'].values(), default=0) for summary in at):4.0f} | "
+                  f"{median(lambda s: s['server_cpu_ms_per_request']):5.1f}   ({len(at)} rounds)")
 
 
 if __name__ == "__main__":
