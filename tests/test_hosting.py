@@ -252,20 +252,31 @@ def _parent_of(stat: Path) -> int | None:
         return None
 
 
-def test_the_pages_options_are_built_once_per_language(monkeypatch):
+def test_the_pages_options_are_built_once_per_language_however_the_browser_asks(monkeypatch):
     from generator.web import answers
 
-    client = hosted_client()
+    client = hosted_client(hosts=("posts.example.org",))
+    client.set_cookie("theme", "dark")  # a cookie of no meaning to the page
     first = client.get("/api/options", headers={"Accept-Language": "be"})
     built = []
     original = answers.options_payload
     monkeypatch.setattr(answers, "options_payload", lambda *args: built.append(args) or original(*args))
-    again = client.get("/api/options", headers={"Accept-Language": "be"})
-    assert (again.status_code, again.get_data(), again.headers["Content-Type"]) == (
-        200, first.get_data(), first.headers["Content-Type"])
+    # Browsers word the same choice many ways; each of these reads the page in Belarusian.
+    for path, headers in [("/api/options", {"Accept-Language": "be-BY,be;q=0.9,ru;q=0.8"}),
+                          ("/api/options?hl=be", {"Accept-Language": "de"}),
+                          ("/api/options?hl=be", {"Host": "posts.example.org"})]:
+        again = client.get(path, headers=headers)
+        assert (again.status_code, again.get_data(), again.headers["Content-Type"]) == (
+            200, first.get_data(), first.headers["Content-Type"])
+    client.set_cookie("hl", "be")  # the switcher's choice
+    assert client.get("/api/options", headers={"Accept-Language": "fr"}).get_data() == first.get_data()
+    client.delete_cookie("hl")
     assert built == []
-    client.get("/api/options", headers={"Accept-Language": "ar"})  # another language is built for itself
-    assert len(built) == 1
+    assert {"Accept-Language", "Cookie"} <= set(first.vary)  # so a shared cache keeps one per language too
+    arabic = client.get("/api/options", headers={"Accept-Language": "ar"})  # another language, built for itself
+    assert len(built) == 1 and arabic.get_data() != first.get_data()
+    # A kept answer does not skip the host check.
+    assert client.get("/api/options", headers={"Accept-Language": "be", "Host": "evil.example"}).status_code == 403
 
 
 def test_the_limit_is_explained_in_the_supporters_language():

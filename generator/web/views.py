@@ -34,7 +34,15 @@ def index():
 
 @page.get("/api/options")
 def options():
-    return jsonify(answers.options_payload(_max_upload_bytes()))
+    """The same for everyone who reads the page in one language, so each process builds it once per language
+    (keyed on the language chosen, not on the headers that chose it: browsers word Accept-Language many ways)."""
+    built = current_app.extensions.setdefault("solidarity-options", {})
+    key = (language.page_language(), _max_upload_bytes())
+    if key not in built:
+        built[key] = current_app.json.dumps(answers.options_payload(_max_upload_bytes())) + "\n"
+    response = Response(built[key], mimetype="application/json")
+    response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these (and ?hl=)
+    return response
 
 
 @page.get("/flowers/<name>.jpg")
