@@ -39,7 +39,8 @@ def options():
     built = current_app.extensions.setdefault("solidarity-options", {})
     key = (language.page_language(), _max_upload_bytes())
     if key not in built:
-        built[key] = current_app.json.dumps(answers.options_payload(_max_upload_bytes())) + "\n"
+        payload = answers.options_payload(_max_upload_bytes())
+        built[key] = current_app.json.dumps(payload, separators=(",", ":")) + "\n"
     response = Response(built[key], mimetype="application/json")
     response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these (and ?hl=)
     return response
@@ -82,7 +83,7 @@ def post():
     from generator.spec import plan_posts
 
     specs = plan_posts(request_from_form(request.form, request.files, several_formats=True))
-    response = jsonify({"posts": [answers.post_json(spec) for spec in specs]})
+    response = Response(answers.posts_json(specs, current_app.json.dumps), mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 
