@@ -1,6 +1,6 @@
 """The hosted page under load: simulated supporters against a real server on loopback, with worker RSS.
 
-Each simulated supporter does the real journey over one keep-alive connection: open the page (the page,
+Each simulated supporter does the real journey, one request after another without pause: open the page (the page,
 its options and two flower thumbnails), 10 preview edits (a new message each, so no HTTP cache can answer),
 one preview with an uploaded 12-megapixel photo, and one make of 3 platforms with that photo. The script
 starts the server itself on a free loopback port, runs each level of concurrency in turn, and samples the
@@ -12,11 +12,15 @@ latency, does not depend on what else the machine is doing).
     python bench/bench_hosting.py endpoints [--journeys 4]       # the workers' CPU per request of each kind
 
 `--baseline CHECKOUT --rounds N` runs the same from another checkout's code (a worktree of main, say), in
-alternating rounds, and prints the medians side by side.
+alternating rounds, and prints the medians side by side (the line each setup starts with says where its
+server imports the package from). `--make-workers 1` runs the README's split layout: makes on a pool of their
+own at `--make-nice`, the supporters sending /api/post and /api/animate there as the proxy would.
+`--setup NAME:KEY=VALUE,...` (repeatable) compares setups instead, e.g. `--setup one: --setup
+split:make_workers=1 --setup base:checkout=/work/wt/base`.
 
 `--server gunicorn` runs the README's production command (2 workers); `--server serve` runs
-`solidarity serve` (one process, werkzeug) and `--server gunicorn-plain` the factory under gunicorn's defaults. Everything is bounded: a fixed number of journeys per
-supporter and `--max-seconds` per level.
+`solidarity serve` (one process, werkzeug) and `--server gunicorn-plain` the factory under gunicorn's
+defaults. Everything is bounded: a fixed number of journeys per supporter and `--max-seconds` per level.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 MESSAGES = ["Free the medics of Belarus.", "We stand with you, doctors of Belarus.",
@@ -108,23 +113,49 @@ def code_in_use(checkout: str | None) -> str:
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
+MAKE_PATHS = ("/api/post", "/api/animate")  # what the split layout's proxy sends to the make pool
+
+
+@dataclass
+class Server:
+    """The server under test: one gunicorn, or (the split layout) a page pool and a make pool, as a reverse
+    proxy that routes MAKE_PATHS to the make pool would present them."""
+
+    port: int
+    make_port: int
+    processes: list[subprocess.Popen]
+
+    def port_for(self, path: str) -> int:
+        return self.make_port if path.split("?")[0] in MAKE_PATHS else self.port
+
+    def worker_pids(self) -> list[int]:
+        return [pid for process in self.processes for pid in worker_pids(process)]
+
+
 @contextmanager
 def running_server(kind: str, workers: int = 2, env: dict[str, str] | None = None, checkout: str | None = None,
-                   threads: int = 1):
-    port = free_port()
+                   threads: int = 1, make_workers: int = 0, make_nice: int = 10):
+    """`make_workers` > 0: the split layout, makes on a pool of their own at a lower CPU priority (`make_nice`)."""
     environment = {**os.environ, "SOLIDARITY_RATELIMIT": HIGH_LIMIT, **code_environment(checkout), **(env or {})}
-    process = subprocess.Popen(server_command(kind, port, workers, threads), env=environment, cwd=checkout or None,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pools = [(free_port(), workers, 0)] + ([(free_port(), make_workers, make_nice)] if make_workers else [])
+    processes = []
     try:
-        wait_until_up(port, process)
-        yield port, process
+        for port, count, nice in pools:
+            processes.append(subprocess.Popen(
+                server_command(kind, port, count, threads), env=environment, cwd=checkout or None,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=(lambda n=nice: os.nice(n)) if nice else None))
+        for (port, _, _), process in zip(pools, processes):
+            wait_until_up(port, process)
+        yield Server(pools[0][0], pools[-1][0], processes)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -193,16 +224,16 @@ def rss_mb(pid: int) -> float:
 
 
 class RssSampler(threading.Thread):
-    def __init__(self, process: subprocess.Popen):
+    def __init__(self, server: Server):
         super().__init__(daemon=True)
-        self.process, self.peak, self.stopping = process, {}, threading.Event()
+        self.server, self.peak, self.stopping = server, {}, threading.Event()
 
     def run(self) -> None:
         while not self.stopping.wait(0.2):
             self.sample()
 
     def sample(self) -> dict[int, float]:
-        now = {pid: rss_mb(pid) for pid in worker_pids(self.process)}
+        now = {pid: rss_mb(pid) for pid in self.server.worker_pids()}
         for pid, value in now.items():
             self.peak[pid] = max(self.peak.get(pid, 0.0), value)
         return now
@@ -216,25 +247,30 @@ class RssSampler(threading.Thread):
 # --- the supporters ---------------------------------------------------------------------------------------
 
 class Supporter:
-    def __init__(self, port: int, photo: bytes, seed: int, results: list, deadline: float):
-        self.port, self.photo, self.results, self.deadline = port, photo, results, deadline
+    def __init__(self, server: Server, photo: bytes, seed: int, results: list, deadline: float):
+        self.server, self.photo, self.results, self.deadline = server, photo, results, deadline
         self.rng = random.Random(seed)
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.connections: dict[int, http.client.HTTPConnection] = {}
 
     def call(self, endpoint: str, method: str, path: str, body: bytes | None = None,
              content_type: str | None = None) -> None:
         headers = {"Content-Type": content_type} if content_type else {}
+        port = self.server.port_for(path)
+        connection = self.connections.setdefault(port, http.client.HTTPConnection("127.0.0.1", port, timeout=120))
         start = time.perf_counter()
         try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
             response.read()
             status = response.status
         except (OSError, http.client.HTTPException) as exc:
             status = f"{type(exc).__name__}"
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            self.connections.pop(port).close()
         self.results.append((endpoint, time.perf_counter() - start, status))
+
+    def close(self) -> None:
+        for connection in self.connections.values():
+            connection.close()
 
     def journey(self) -> None:
         rng = self.rng
@@ -258,22 +294,22 @@ class Supporter:
         self.call("make (3)", "POST", "/api/post", body, kind)
 
 
-def run_level(port: int, process, supporters: int, journeys: int, photos: list[bytes], max_seconds: float) -> dict:
+def run_level(server: Server, supporters: int, journeys: int, photos: list[bytes], max_seconds: float) -> dict:
     results: list = []
     deadline = time.monotonic() + max_seconds
-    sampler = RssSampler(process)
+    sampler = RssSampler(server)
     sampler.start()
 
     def one(index: int) -> None:
-        supporter = Supporter(port, photos[index % len(photos)], index, results, deadline)
+        supporter = Supporter(server, photos[index % len(photos)], index, results, deadline)
         for _ in range(journeys):
             if time.monotonic() > deadline:
                 break
             supporter.journey()
-        supporter.connection.close()
+        supporter.close()
 
     threads = [threading.Thread(target=one, args=(index,)) for index in range(supporters)]
-    pids = worker_pids(process)
+    pids = server.worker_pids()
     cpu_before = cpu_seconds(pids)
     start = time.perf_counter()
     for thread in threads:
@@ -329,9 +365,9 @@ def show(summary: dict) -> None:
 JOURNEY_MIX = {"page": 1, "options": 1, "thumbnail": 2, "preview": 10, "photo preview": 1, "make (3)": 1}
 
 
-def endpoint_cpu(port: int, process, rounds: int, photos: list[bytes]) -> dict[str, float]:
+def endpoint_cpu(server: Server, rounds: int, photos: list[bytes]) -> dict[str, float]:
     """The workers' CPU milliseconds per request of each kind, one request at a time (so each is its own)."""
-    pids = worker_pids(process)
+    pids = server.worker_pids()
     samples: dict[str, list[float]] = {}
 
     class Measured(Supporter):
@@ -341,9 +377,9 @@ def endpoint_cpu(port: int, process, rounds: int, photos: list[bytes]) -> dict[s
             samples.setdefault(endpoint, []).append((cpu_ns(pids) - before) / 1e6)
 
     for index in range(len(photos)):  # every worker warm: fonts, templates, catalogues, each photo seen
-        Supporter(port, photos[index], index, [], time.monotonic() + 600).journey()
+        Supporter(server, photos[index], index, [], time.monotonic() + 600).journey()
     for index in range(rounds):
-        Measured(port, photos[index % len(photos)], index, [], time.monotonic() + 600).journey()
+        Measured(server, photos[index % len(photos)], index, [], time.monotonic() + 600).journey()
     means = {name: sum(values) / len(values) for name, values in samples.items()}
     means["journey mean"] = sum(means[name] * count for name, count in JOURNEY_MIX.items()) / sum(JOURNEY_MIX.values())
     return means
@@ -351,16 +387,16 @@ def endpoint_cpu(port: int, process, rounds: int, photos: list[bytes]) -> dict[s
 
 # --- memory ----------------------------------------------------------------------------------------------
 
-def memory(port: int, process, requests: int, photos: list[bytes]) -> dict:
+def memory(server: Server, requests: int, photos: list[bytes]) -> dict:
     """`requests` mixed requests from 4 supporters (every tenth a new 12-MP photo), then the RSS at rest."""
     results: list = []
-    sampler = RssSampler(process)
+    sampler = RssSampler(server)
     sampler.start()
     counter = iter(range(requests))
     lock = threading.Lock()
 
     def one(index: int) -> None:
-        supporter = Supporter(port, photos[0], index, results, time.monotonic() + 3600)
+        supporter = Supporter(server, photos[0], index, results, time.monotonic() + 3600)
         rng = random.Random(index)
         while True:
             with lock:
@@ -376,7 +412,7 @@ def memory(port: int, process, requests: int, photos: list[bytes]) -> dict:
             fields += [] if photo else [("flower", rng.choice(FLOWERS))]
             body, kind = multipart(fields, photo)
             supporter.call(endpoint, "POST", endpoint, body, kind)
-        supporter.connection.close()
+        supporter.close()
 
     threads = [threading.Thread(target=one, args=(index,)) for index in range(4)]
     for thread in threads:
@@ -408,37 +444,57 @@ def main() -> None:
                         "original; 2: what a page that downscales in the browser sends)")
     parser.add_argument("--max-seconds", type=float, default=300, help="the longest a level may run")
     parser.add_argument("--json", dest="as_json", action="store_true")
+    parser.add_argument("--make-workers", type=int, default=0, help="the split layout: this many workers in a pool "
+                        "of their own for makes (the proxy routes /api/post and /api/animate there)")
+    parser.add_argument("--make-nice", type=int, default=10, help="the make pool's nice value (a lower CPU priority)")
+    parser.add_argument("--setup", action="append", default=[], metavar="NAME:KEY=VALUE,...",
+                        help="a setup to run in the alternating rounds instead of ours (and --baseline), e.g. "
+                             "'split:make_workers=1' or 'base3:checkout=/work/wt/base,workers=3'; repeatable")
     args = parser.parse_args()
     photos = [phone_photo(args.upload_mp, seed) for seed in range(args.photos)]
     here = str(Path(__file__).resolve().parents[1])
-    checkouts = {"ours": here, **({"baseline": args.baseline} if args.baseline else {})}
-    for name, checkout in checkouts.items():
-        print(f"{name}: the server imports {code_in_use(checkout)}", flush=True)
+    defaults = {"checkout": here, "workers": args.workers, "threads": args.threads, "make_workers": args.make_workers,
+                "make_nice": args.make_nice}
+    setups = {"ours": defaults, **({"baseline": {**defaults, "checkout": args.baseline}} if args.baseline else {})}
+    if args.setup:
+        setups = dict(parse_setup(text, defaults) for text in args.setup)
+    for name, setup in setups.items():
+        print(f"{name}: {setup}; the server imports {code_in_use(setup['checkout'])}", flush=True)
     if args.mode == "memory":
-        with running_server(args.server, args.workers, checkout=here, threads=args.threads) as (port, process):
-            summary = memory(port, process, args.requests, photos)
+        with running_server(args.server, **next(iter(setups.values()))) as server:
+            summary = memory(server, args.requests, photos)
             print(json.dumps(summary) if args.as_json else summary, flush=True)
         return
-    runs: dict[str, list] = {name: [] for name in checkouts}
+    runs: dict[str, list] = {name: [] for name in setups}
     for round_number in range(args.rounds):
-        order = list(checkouts) if round_number % 2 == 0 else list(reversed(checkouts))
+        order = list(setups) if round_number % 2 == 0 else list(reversed(setups))
         for name in order:
-            with running_server(args.server, args.workers, checkout=checkouts[name], threads=args.threads) as (
-                    port, process):
+            with running_server(args.server, **setups[name]) as server:
                 if args.mode == "endpoints":
-                    means = endpoint_cpu(port, process, args.journeys, photos)
+                    means = endpoint_cpu(server, args.journeys, photos)
                     runs[name].append(means)
                     print(f"{name}: CPU ms per request: " + ", ".join(f"{key} {value:.1f}" for key, value in means.items()),
                           flush=True)
                     continue
-                Supporter(port, photos[0], 0, [], time.monotonic() + 600).journey()  # warm every worker a little
+                Supporter(server, photos[0], 0, [], time.monotonic() + 600).journey()  # warm every worker a little
                 for level in (int(value) for value in args.levels.split(",")):
-                    summary = run_level(port, process, level, args.journeys, photos, args.max_seconds)
+                    summary = run_level(server, level, args.journeys, photos, args.max_seconds)
                     runs[name].append(summary)
                     print(f"{name}: ", end="")
                     print(json.dumps(summary), flush=True) if args.as_json else show(summary)
-    if args.rounds > 1 or len(checkouts) > 1:
+    if args.rounds > 1 or len(setups) > 1:
         (endpoint_table if args.mode == "endpoints" else load_table)(runs)
+
+
+def parse_setup(text: str, defaults: dict) -> tuple[str, dict]:
+    name, _, settings = text.partition(":")
+    setup = dict(defaults)
+    for item in filter(None, settings.split(",")):
+        key, _, value = item.partition("=")
+        if key not in setup:
+            raise SystemExit(f"--setup {text}: '{key}' is not one of {', '.join(setup)}")
+        setup[key] = value if key == "checkout" else int(value)
+    return name, setup
 
 
 def endpoint_table(runs: dict[str, list[dict[str, float]]]) -> None:
