@@ -153,6 +153,26 @@ def readme_production_command() -> list[str]:
     return shlex.split(lines[0])
 
 
+def test_the_readmes_make_pool_is_the_production_command_niced_and_gets_exactly_the_full_size_answers():
+    readme = README.read_text(encoding="utf-8")
+    [make_pool] = [shlex.split(line) for line in readme.splitlines() if line.startswith("nice -n ")]
+    command = readme_production_command()
+    assert make_pool[:3] == ["nice", "-n", "10"] and make_pool[3:] != command
+
+    def option(argv, name):
+        return argv[argv.index(name) + 1]
+
+    assert option(make_pool, "--config") == option(command, "--config")
+    assert option(make_pool, "--bind") not in (option(command, "--bind"), "")
+    # nginx sends the make pool the page's full-size answers (a post, a video), and nothing else.
+    [routed] = re.findall(r"location ~ (\S+) \{.*\n\s+proxy_pass http://" + re.escape(option(make_pool, "--bind")),
+                          readme)
+    app = create_app()
+    for rule in app.url_map.iter_rules():
+        full_size = rule.endpoint in ("page.post", "page.animate")
+        assert bool(re.search(routed, rule.rule)) == full_size, rule.rule
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
