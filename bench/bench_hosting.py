@@ -1,6 +1,6 @@
 """The hosted page under load: simulated supporters against a real server on loopback, with worker RSS.
 
-Each simulated supporter does the real journey over one keep-alive connection: open the page (the page,
+Each simulated supporter does the real journey, one request after another without pause: open the page (the page,
 its options and two flower thumbnails), 10 preview edits (a new message each, so no HTTP cache can answer),
 one preview with an uploaded 12-megapixel photo, and one make of 3 platforms with that photo. The script
 starts the server itself on a free loopback port, runs each level of concurrency in turn, and samples the
@@ -9,10 +9,18 @@ latency, does not depend on what else the machine is doing).
 
     python bench/bench_hosting.py load [--server gunicorn|serve] [--levels 5,20,50] [--journeys 2]
     python bench/bench_hosting.py memory [--requests 1000]     # steady RSS after mixed requests
+    python bench/bench_hosting.py endpoints [--journeys 4]       # the workers' CPU per request of each kind
+
+`--baseline CHECKOUT --rounds N` runs the same from another checkout's code (a worktree of main, say), in
+alternating rounds, and prints the medians side by side (the line each setup starts with says where its
+server imports the package from). `--make-workers 1` runs the README's split layout: makes on a pool of their
+own at `--make-nice`, the supporters sending /api/post and /api/animate there as the proxy would.
+`--setup NAME:KEY=VALUE,...` (repeatable) compares setups instead, e.g. `--setup one: --setup
+split:make_workers=1 --setup base:checkout=/work/wt/base`.
 
 `--server gunicorn` runs the README's production command (2 workers); `--server serve` runs
-`solidarity serve` (one process, werkzeug) and `--server gunicorn-plain` the factory under gunicorn's defaults. Everything is bounded: a fixed number of journeys per
-supporter and `--max-seconds` per level.
+`solidarity serve` (one process, werkzeug) and `--server gunicorn-plain` the factory under gunicorn's
+defaults. Everything is bounded: a fixed number of journeys per supporter and `--max-seconds` per level.
 """
 
 from __future__ import annotations
@@ -24,12 +32,14 @@ import json
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import threading
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 MESSAGES = ["Free the medics of Belarus.", "We stand with you, doctors of Belarus.",
@@ -78,31 +88,74 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_command(kind: str, port: int, workers: int) -> list[str]:
+def server_command(kind: str, port: int, workers: int, threads: int = 1) -> list[str]:
     if kind == "serve":
         return [sys.executable, "-m", "generator", "serve", "--port", str(port)]
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if threads > 1:
+        command += ["--threads", str(threads)]
     if kind == "gunicorn-plain":  # the factory under gunicorn's defaults: the first production setup
         return command + ["generator.web:create_app()"]
     return command + ["--config", "python:generator.web.gunicorn_conf", "generator.web.wsgi:app"]
 
 
+def code_environment(checkout: str | None) -> dict[str, str]:
+    """The environment that makes a server (and its workers) import `generator` from `checkout`."""
+    if checkout is None:
+        return {}
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(Path(checkout).resolve()), os.environ.get("PYTHONPATH")]))}
+
+
+def code_in_use(checkout: str | None) -> str:
+    """Where a server started with `code_environment(checkout)` imports the package from (checked, not assumed)."""
+    return subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"],
+                          env={**os.environ, **code_environment(checkout)}, cwd=checkout or None,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+MAKE_PATHS = ("/api/post", "/api/animate")  # what the split layout's proxy sends to the make pool
+
+
+@dataclass
+class Server:
+    """The server under test: one gunicorn, or (the split layout) a page pool and a make pool, as a reverse
+    proxy that routes MAKE_PATHS to the make pool would present them."""
+
+    port: int
+    make_port: int
+    processes: list[subprocess.Popen]
+
+    def port_for(self, path: str) -> int:
+        return self.make_port if path.split("?")[0] in MAKE_PATHS else self.port
+
+    def worker_pids(self) -> list[int]:
+        return [pid for process in self.processes for pid in worker_pids(process)]
+
+
 @contextmanager
-def running_server(kind: str, workers: int = 2, env: dict[str, str] | None = None):
-    port = free_port()
-    environment = {**os.environ, "SOLIDARITY_RATELIMIT": HIGH_LIMIT, **(env or {})}
-    process = subprocess.Popen(server_command(kind, port, workers), env=environment,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def running_server(kind: str, workers: int = 2, env: dict[str, str] | None = None, checkout: str | None = None,
+                   threads: int = 1, make_workers: int = 0, make_nice: int = 10):
+    """`make_workers` > 0: the split layout, makes on a pool of their own at a lower CPU priority (`make_nice`)."""
+    environment = {**os.environ, "SOLIDARITY_RATELIMIT": HIGH_LIMIT, **code_environment(checkout), **(env or {})}
+    pools = [(free_port(), workers, 0)] + ([(free_port(), make_workers, make_nice)] if make_workers else [])
+    processes = []
     try:
-        wait_until_up(port, process)
-        yield port, process
+        for port, count, nice in pools:
+            processes.append(subprocess.Popen(
+                server_command(kind, port, count, threads), env=environment, cwd=checkout or None,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=(lambda n=nice: os.nice(n)) if nice else None))
+        for (port, _, _), process in zip(pools, processes):
+            wait_until_up(port, process)
+        yield Server(pools[0][0], pools[-1][0], processes)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -148,6 +201,18 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def cpu_ns(pids: list[int]) -> int:
+    """The processes' CPU time in nanoseconds from the scheduler's own count (precise, unlike the 10-ms ticks)."""
+    total = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except (OSError, IndexError, ValueError):
+                pass
+    return total
+
+
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -159,16 +224,16 @@ def rss_mb(pid: int) -> float:
 
 
 class RssSampler(threading.Thread):
-    def __init__(self, process: subprocess.Popen):
+    def __init__(self, server: Server):
         super().__init__(daemon=True)
-        self.process, self.peak, self.stopping = process, {}, threading.Event()
+        self.server, self.peak, self.stopping = server, {}, threading.Event()
 
     def run(self) -> None:
         while not self.stopping.wait(0.2):
             self.sample()
 
     def sample(self) -> dict[int, float]:
-        now = {pid: rss_mb(pid) for pid in worker_pids(self.process)}
+        now = {pid: rss_mb(pid) for pid in self.server.worker_pids()}
         for pid, value in now.items():
             self.peak[pid] = max(self.peak.get(pid, 0.0), value)
         return now
@@ -182,25 +247,30 @@ class RssSampler(threading.Thread):
 # --- the supporters ---------------------------------------------------------------------------------------
 
 class Supporter:
-    def __init__(self, port: int, photo: bytes, seed: int, results: list, deadline: float):
-        self.port, self.photo, self.results, self.deadline = port, photo, results, deadline
+    def __init__(self, server: Server, photo: bytes, seed: int, results: list, deadline: float):
+        self.server, self.photo, self.results, self.deadline = server, photo, results, deadline
         self.rng = random.Random(seed)
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.connections: dict[int, http.client.HTTPConnection] = {}
 
     def call(self, endpoint: str, method: str, path: str, body: bytes | None = None,
              content_type: str | None = None) -> None:
         headers = {"Content-Type": content_type} if content_type else {}
+        port = self.server.port_for(path)
+        connection = self.connections.setdefault(port, http.client.HTTPConnection("127.0.0.1", port, timeout=120))
         start = time.perf_counter()
         try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
             response.read()
             status = response.status
         except (OSError, http.client.HTTPException) as exc:
             status = f"{type(exc).__name__}"
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            self.connections.pop(port).close()
         self.results.append((endpoint, time.perf_counter() - start, status))
+
+    def close(self) -> None:
+        for connection in self.connections.values():
+            connection.close()
 
     def journey(self) -> None:
         rng = self.rng
@@ -224,22 +294,22 @@ class Supporter:
         self.call("make (3)", "POST", "/api/post", body, kind)
 
 
-def run_level(port: int, process, supporters: int, journeys: int, photos: list[bytes], max_seconds: float) -> dict:
+def run_level(server: Server, supporters: int, journeys: int, photos: list[bytes], max_seconds: float) -> dict:
     results: list = []
     deadline = time.monotonic() + max_seconds
-    sampler = RssSampler(process)
+    sampler = RssSampler(server)
     sampler.start()
 
     def one(index: int) -> None:
-        supporter = Supporter(port, photos[index % len(photos)], index, results, deadline)
+        supporter = Supporter(server, photos[index % len(photos)], index, results, deadline)
         for _ in range(journeys):
             if time.monotonic() > deadline:
                 break
             supporter.journey()
-        supporter.connection.close()
+        supporter.close()
 
     threads = [threading.Thread(target=one, args=(index,)) for index in range(supporters)]
-    pids = worker_pids(process)
+    pids = server.worker_pids()
     cpu_before = cpu_seconds(pids)
     start = time.perf_counter()
     for thread in threads:
@@ -290,18 +360,43 @@ def show(summary: dict) -> None:
           f"request (on 2 idle cores: {summary['capacity_2_cores_rps']} req/s)", flush=True)
 
 
+# --- CPU per endpoint -------------------------------------------------------------------------------------
+
+JOURNEY_MIX = {"page": 1, "options": 1, "thumbnail": 2, "preview": 10, "photo preview": 1, "make (3)": 1}
+
+
+def endpoint_cpu(server: Server, rounds: int, photos: list[bytes]) -> dict[str, float]:
+    """The workers' CPU milliseconds per request of each kind, one request at a time (so each is its own)."""
+    pids = server.worker_pids()
+    samples: dict[str, list[float]] = {}
+
+    class Measured(Supporter):
+        def call(self, endpoint, method, path, body=None, content_type=None):
+            before = cpu_ns(pids)
+            super().call(endpoint, method, path, body, content_type)
+            samples.setdefault(endpoint, []).append((cpu_ns(pids) - before) / 1e6)
+
+    for index in range(len(photos)):  # every worker warm: fonts, templates, catalogues, each photo seen
+        Supporter(server, photos[index], index, [], time.monotonic() + 600).journey()
+    for index in range(rounds):
+        Measured(server, photos[index % len(photos)], index, [], time.monotonic() + 600).journey()
+    means = {name: sum(values) / len(values) for name, values in samples.items()}
+    means["journey mean"] = sum(means[name] * count for name, count in JOURNEY_MIX.items()) / sum(JOURNEY_MIX.values())
+    return means
+
+
 # --- memory ----------------------------------------------------------------------------------------------
 
-def memory(port: int, process, requests: int, photos: list[bytes]) -> dict:
+def memory(server: Server, requests: int, photos: list[bytes]) -> dict:
     """`requests` mixed requests from 4 supporters (every tenth a new 12-MP photo), then the RSS at rest."""
     results: list = []
-    sampler = RssSampler(process)
+    sampler = RssSampler(server)
     sampler.start()
     counter = iter(range(requests))
     lock = threading.Lock()
 
     def one(index: int) -> None:
-        supporter = Supporter(port, photos[0], index, results, time.monotonic() + 3600)
+        supporter = Supporter(server, photos[0], index, results, time.monotonic() + 3600)
         rng = random.Random(index)
         while True:
             with lock:
@@ -317,7 +412,7 @@ def memory(port: int, process, requests: int, photos: list[bytes]) -> dict:
             fields += [] if photo else [("flower", rng.choice(FLOWERS))]
             body, kind = multipart(fields, photo)
             supporter.call(endpoint, "POST", endpoint, body, kind)
-        supporter.connection.close()
+        supporter.close()
 
     threads = [threading.Thread(target=one, args=(index,)) for index in range(4)]
     for thread in threads:
@@ -335,9 +430,12 @@ def memory(port: int, process, requests: int, photos: list[bytes]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["load", "memory"])
+    parser.add_argument("mode", choices=["load", "memory", "endpoints"])
     parser.add_argument("--server", choices=["gunicorn", "gunicorn-plain", "serve"], default="gunicorn")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)")
+    parser.add_argument("--baseline", metavar="CHECKOUT", help="also run the server from this checkout, alternating")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds (alternating with --baseline)")
     parser.add_argument("--levels", default="5,20,50")
     parser.add_argument("--journeys", type=int, default=2, help="journeys per supporter at each level")
     parser.add_argument("--requests", type=int, default=1000, help="memory mode: mixed requests in all")
@@ -346,17 +444,89 @@ def main() -> None:
                         "original; 2: what a page that downscales in the browser sends)")
     parser.add_argument("--max-seconds", type=float, default=300, help="the longest a level may run")
     parser.add_argument("--json", dest="as_json", action="store_true")
+    parser.add_argument("--make-workers", type=int, default=0, help="the split layout: this many workers in a pool "
+                        "of their own for makes (the proxy routes /api/post and /api/animate there)")
+    parser.add_argument("--make-nice", type=int, default=10, help="the make pool's nice value (a lower CPU priority)")
+    parser.add_argument("--setup", action="append", default=[], metavar="NAME:KEY=VALUE,...",
+                        help="a setup to run in the alternating rounds instead of ours (and --baseline), e.g. "
+                             "'split:make_workers=1' or 'base3:checkout=/work/wt/base,workers=3'; repeatable")
     args = parser.parse_args()
     photos = [phone_photo(args.upload_mp, seed) for seed in range(args.photos)]
-    with running_server(args.server, args.workers) as (port, process):
-        if args.mode == "memory":
-            summary = memory(port, process, args.requests, photos)
+    here = str(Path(__file__).resolve().parents[1])
+    defaults = {"checkout": here, "workers": args.workers, "threads": args.threads, "make_workers": args.make_workers,
+                "make_nice": args.make_nice}
+    setups = {"ours": defaults, **({"baseline": {**defaults, "checkout": args.baseline}} if args.baseline else {})}
+    if args.setup:
+        setups = dict(parse_setup(text, defaults) for text in args.setup)
+    for name, setup in setups.items():
+        print(f"{name}: {setup}; the server imports {code_in_use(setup['checkout'])}", flush=True)
+    if args.mode == "memory":
+        with running_server(args.server, **next(iter(setups.values()))) as server:
+            summary = memory(server, args.requests, photos)
             print(json.dumps(summary) if args.as_json else summary, flush=True)
-            return
-        Supporter(port, photos[0], 0, [], time.monotonic() + 600).journey()  # warm every worker a little
-        for level in (int(value) for value in args.levels.split(",")):
-            summary = run_level(port, process, level, args.journeys, photos, args.max_seconds)
-            print(json.dumps(summary), flush=True) if args.as_json else show(summary)
+        return
+    runs: dict[str, list] = {name: [] for name in setups}
+    for round_number in range(args.rounds):
+        order = list(setups) if round_number % 2 == 0 else list(reversed(setups))
+        for name in order:
+            with running_server(args.server, **setups[name]) as server:
+                if args.mode == "endpoints":
+                    means = endpoint_cpu(server, args.journeys, photos)
+                    runs[name].append(means)
+                    print(f"{name}: CPU ms per request: " + ", ".join(f"{key} {value:.1f}" for key, value in means.items()),
+                          flush=True)
+                    continue
+                Supporter(server, photos[0], 0, [], time.monotonic() + 600).journey()  # warm every worker a little
+                for level in (int(value) for value in args.levels.split(",")):
+                    summary = run_level(server, level, args.journeys, photos, args.max_seconds)
+                    runs[name].append(summary)
+                    print(f"{name}: ", end="")
+                    print(json.dumps(summary), flush=True) if args.as_json else show(summary)
+    if args.rounds > 1 or len(setups) > 1:
+        (endpoint_table if args.mode == "endpoints" else load_table)(runs)
+
+
+def parse_setup(text: str, defaults: dict) -> tuple[str, dict]:
+    name, _, settings = text.partition(":")
+    setup = dict(defaults)
+    for item in filter(None, settings.split(",")):
+        key, _, value = item.partition("=")
+        if key not in setup:
+            raise SystemExit(f"--setup {text}: '{key}' is not one of {', '.join(setup)}")
+        setup[key] = value if key == "checkout" else int(value)
+    return name, setup
+
+
+def endpoint_table(runs: dict[str, list[dict[str, float]]]) -> None:
+    names = list(runs)
+    print(f"\nworkers' CPU ms per request, median of {len(runs[names[0]])} rounds")
+    print(f"  {'endpoint':<15}" + "".join(f"{name:>10}" for name in names) + ("     ratio" if len(names) > 1 else ""))
+    for endpoint in runs[names[0]][0]:
+        medians = [statistics.median(run[endpoint] for run in runs[name]) for name in names]
+        ratio = f"{medians[-1] / medians[0]:9.2f}x" if len(names) > 1 and medians[0] else ""
+        print(f"  {endpoint:<15}" + "".join(f"{value:10.1f}" for value in medians) + ratio)
+
+
+def load_table(runs: dict[str, list[dict]]) -> None:
+    print("\nmedians over rounds: req/s | preview p50/p95 | make p95 | errors | peak RSS MB | CPU ms/request")
+    for name, summaries in runs.items():
+        for level in sorted({summary["supporters"] for summary in summaries}):
+            at = [summary for summary in summaries if summary["supporters"] == level]
+
+            def median(pick):
+                values = [pick(summary) for summary in at]
+                return statistics.median(values) if values else float("nan")
+
+            def endpoint(summary, key, field):
+                return summary["endpoints"].get(key, {}).get(field, float("nan"))
+
+            print(f"  {name:<9}{level:>3} supporters: {median(lambda s: s['requests_per_second']):6.1f} | "
+                  f"{median(lambda s: endpoint(s, 'preview', 'p50_ms')):4.0f}/"
+                  f"{median(lambda s: endpoint(s, 'preview', 'p95_ms')):4.0f} | "
+                  f"{median(lambda s: endpoint(s, 'make (3)', 'p95_ms')):5.0f} | "
+                  f"{sum(summary['errors'] for summary in at):3d} | "
+                  f"{max(max(summary['peak_rss_mb'].values(), default=0) for summary in at):4.0f} | "
+                  f"{median(lambda s: s['server_cpu_ms_per_request']):5.1f}   ({len(at)} rounds)")
 
 
 if __name__ == "__main__":

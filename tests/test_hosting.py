@@ -213,6 +213,26 @@ def readme_production_command() -> list[str]:
     return shlex.split(lines[0])
 
 
+def test_the_readmes_make_pool_is_the_production_command_niced_and_gets_exactly_the_full_size_answers():
+    readme = README.read_text(encoding="utf-8")
+    [make_pool] = [shlex.split(line) for line in readme.splitlines() if line.startswith("nice -n ")]
+    command = readme_production_command()
+    assert make_pool[:3] == ["nice", "-n", "10"] and make_pool[3:] != command
+
+    def option(argv, name):
+        return argv[argv.index(name) + 1]
+
+    assert option(make_pool, "--config") == option(command, "--config")
+    assert option(make_pool, "--bind") not in (option(command, "--bind"), "")
+    # nginx sends the make pool the page's full-size answers (a post, a video), and nothing else.
+    [routed] = re.findall(r"location ~ (\S+) \{.*\n\s+proxy_pass http://" + re.escape(option(make_pool, "--bind")),
+                          readme)
+    app = create_app()
+    for rule in app.url_map.iter_rules():
+        full_size = rule.endpoint in ("page.post", "page.animate")
+        assert bool(re.search(routed, rule.rule)) == full_size, rule.rule
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -312,20 +332,31 @@ def _parent_of(stat: Path) -> int | None:
         return None
 
 
-def test_the_pages_options_are_built_once_per_language(monkeypatch):
+def test_the_pages_options_are_built_once_per_language_however_the_browser_asks(monkeypatch):
     from generator.web import answers
 
-    client = hosted_client()
+    client = hosted_client(hosts=("posts.example.org",))
+    client.set_cookie("theme", "dark")  # a cookie of no meaning to the page
     first = client.get("/api/options", headers={"Accept-Language": "be"})
     built = []
     original = answers.options_payload
     monkeypatch.setattr(answers, "options_payload", lambda *args: built.append(args) or original(*args))
-    again = client.get("/api/options", headers={"Accept-Language": "be"})
-    assert (again.status_code, again.get_data(), again.headers["Content-Type"]) == (
-        200, first.get_data(), first.headers["Content-Type"])
+    # Browsers word the same choice many ways; each of these reads the page in Belarusian.
+    for path, headers in [("/api/options", {"Accept-Language": "be-BY,be;q=0.9,ru;q=0.8"}),
+                          ("/api/options?hl=be", {"Accept-Language": "de"}),
+                          ("/api/options?hl=be", {"Host": "posts.example.org"})]:
+        again = client.get(path, headers=headers)
+        assert (again.status_code, again.get_data(), again.headers["Content-Type"]) == (
+            200, first.get_data(), first.headers["Content-Type"])
+    client.set_cookie("hl", "be")  # the switcher's choice
+    assert client.get("/api/options", headers={"Accept-Language": "fr"}).get_data() == first.get_data()
+    client.delete_cookie("hl")
     assert built == []
-    client.get("/api/options", headers={"Accept-Language": "ar"})  # another language is built for itself
-    assert len(built) == 1
+    assert {"Accept-Language", "Cookie"} <= set(first.vary)  # so a shared cache keeps one per language too
+    arabic = client.get("/api/options", headers={"Accept-Language": "ar"})  # another language, built for itself
+    assert len(built) == 1 and arabic.get_data() != first.get_data()
+    # A kept answer does not skip the host check.
+    assert client.get("/api/options", headers={"Accept-Language": "be", "Host": "evil.example"}).status_code == 403
 
 
 def test_the_limit_is_explained_in_the_supporters_language():

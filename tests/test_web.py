@@ -387,6 +387,18 @@ def test_posts_are_byte_for_byte_what_make_writes(client, run, tmp_path):
         assert (post["width"], post["height"]) == (cli["width"], cli["height"])
 
 
+def test_a_message_that_looks_like_json_comes_back_as_written(client):
+    # The images are written into the answer's text directly; the words around them must stay JSON's.
+    message = 'He said "free them" \\ "image": "data:x", {"posts": []} \u2014 \u0414\u0437\u044f\u043a\u0443\u0439\n\u0645\u0639\u0643\u0645'
+    response = client.post("/api/post", **form(flower="cornflower", message=message, format=["x", "facebook"]))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    posts = json.loads(response.get_data(as_text=True))["posts"]
+    assert [post["format"] for post in posts] == ["x", "facebook"]
+    for post in posts:
+        assert message.split("\n")[0] in post["caption"]
+        assert hashlib.sha256(decode_data_url(post["image"])).hexdigest() == post["sha256"]
+
+
 def test_an_uploaded_photo_gives_the_bytes_make_gives_for_the_file(client, run, tmp_path):
     photo = jpeg_with_gps()
     path = tmp_path / "garden.jpg"

@@ -52,6 +52,21 @@ def test_switching_the_language_is_remembered_in_the_browser_not_the_server(clie
     assert page_language(fresh.get("/", headers={"Accept-Language": "de"})) == ("de", "ltr")
 
 
+def test_the_page_is_built_once_per_language_and_still_remembers_a_switch(client, monkeypatch):
+    from generator.web import views
+
+    first = client.get("/", headers={"Accept-Language": "be"})
+    built = []
+    original = views.render_template
+    monkeypatch.setattr(views, "render_template", lambda *args, **kw: built.append(args) or original(*args, **kw))
+    for headers in ({"Accept-Language": "be-BY,be;q=0.9"}, {"Accept-Language": "be;q=0.8, xx"}):
+        assert client.get("/", headers=headers).get_data() == first.get_data()
+    switched = client.get("/?hl=be", headers={"Accept-Language": "de"})  # the switcher: the same page, and a cookie
+    assert switched.get_data() == first.get_data() and switched.headers["Set-Cookie"].startswith("hl=be;")
+    assert built == []
+    assert page_language(client.get("/?hl=ar")) == ("ar", "rtl") and len(built) == 1
+
+
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_word_of_the_page_is_in_its_language(client, code):
     html = client.get(f"/?hl={code}").get_data(as_text=True)

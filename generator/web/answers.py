@@ -40,22 +40,35 @@ def render_preview(spec) -> bytes:
     return jpeg_bytes(without_metadata(image), quality=PREVIEW_QUALITY)
 
 
-def post_json(spec) -> dict[str, Any]:
-    """One finished post: the full-size image (as a data URL), its caption and alt text."""
+def posts_json(specs, dumps) -> bytes:
+    """The finished posts as the page's JSON: `{"posts": [...]}`, each with its full-size image as a data URL.
+
+    The images are most of the answer (a megabyte for three posts), and base64 needs no JSON escaping: they
+    are written into the text as they are, rather than scanned by the JSON encoder and re-encoded as UTF-8
+    (6 ms of a make's CPU). `dumps` is the app's JSON encoder, for everything else."""
+    parts = []
+    for spec in specs:
+        described, image_bytes = _post(spec)
+        head = dumps(described, separators=(",", ":")).encode()
+        parts.append(b"".join((head[:-1], b',"image":"data:', described["media_type"].encode(), b";base64,",
+                               base64.b64encode(image_bytes), b'"}')))
+    return b'{"posts":[' + b",".join(parts) + b"]}\n"
+
+
+def _post(spec) -> tuple[dict[str, Any], bytes]:
+    """One finished post: what the page shows of it, and its image."""
     from generator.posts import render_post
 
     with render_lock:
         image_bytes = render_post(spec).image_bytes
-    media_type = f"image/{spec.image_type}"
     return {
         "format": spec.format.name, "label": words.format_label(spec.format.name),
         "width": spec.format.width, "height": spec.format.height,
-        "filename": f"{spec.name}.{spec.extension}", "media_type": media_type, "bytes": len(image_bytes),
-        "sha256": hashlib.sha256(image_bytes).hexdigest(),
-        "image": f"data:{media_type};base64,{base64.b64encode(image_bytes).decode('ascii')}",
+        "filename": f"{spec.name}.{spec.extension}", "media_type": f"image/{spec.image_type}",
+        "bytes": len(image_bytes), "sha256": hashlib.sha256(image_bytes).hexdigest(),
         "caption": spec.caption, "alt_text": spec.alt_text, "language": spec.language,
         "direction": spec.direction, "warnings": words.post_warnings(spec),
-    }
+    }, image_bytes
 
 
 @bytes_bounded(4 * MB)

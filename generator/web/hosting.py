@@ -144,7 +144,6 @@ def install(app, config: HostingConfig) -> None:
         app.config["SOLIDARITY_KIT"] = load_kit(config.kit)
     _install_time_limit(app, config.request_timeout)
     _install_rate_limit(app, config)
-    _install_answer_cache(app)
 
 
 def _health():
@@ -206,40 +205,6 @@ def _storage_health_only(record: logging.LogRecord) -> bool:
         if message.startswith(start):
             _log.warning(said)
     return False
-
-
-CACHED_PATHS = ("/api/options",)
-_SAME_FOR = ("Accept-Language", "Cookie")  # everything else in the answer is the same for everyone
-
-
-def _install_answer_cache(app) -> None:
-    from flask import request
-
-    from generator.caches import MB, BytesBoundedCache
-
-    answers = BytesBoundedCache(lambda key: None, 4 * MB, lambda answer: len(answer[0]) + 500)
-
-    def key():
-        # The host too: an answer kept for a host the page serves must not skip the host check for another.
-        return (request.host, request.path, request.query_string,
-                *(request.headers.get(name, "") for name in _SAME_FOR))
-
-    def cached():
-        if request.method == "GET" and request.path in CACHED_PATHS:
-            found = answers.peek(key())
-            if found is not None:
-                body, headers = found
-                return app.response_class(body, status=200, headers=headers)
-        return None
-
-    def keep(response):
-        if (request.method == "GET" and request.path in CACHED_PATHS and response.status_code == 200
-                and not response.is_streamed and "Set-Cookie" not in response.headers):
-            answers.put(key(), (response.get_data(), list(response.headers.items())))
-        return response
-
-    app.before_request(cached)
-    app.after_request(keep)
 
 
 class RequestTimedOut(Exception):

@@ -17,16 +17,27 @@ def _max_upload_bytes() -> int:
     return current_app.config["MAX_CONTENT_LENGTH"]
 
 
+def _built_once(name: str, build):
+    """`build()` for the page's language, built once per process: the same for everyone who reads the page in
+    that language (kept by the language chosen, not by the headers that chose it: browsers word
+    Accept-Language many ways, and a cookie may hold other things)."""
+    built = current_app.extensions.setdefault("solidarity-built", {})
+    key = (name, language.page_language(), request.script_root)
+    if key not in built:
+        built[key] = build()
+    return built[key]
+
+
 @page.get("/")
 def index():
     from generator.motion.encode import video_available
 
     code = language.page_language()
-    response = Response(render_template(
+    response = Response(_built_once("page", lambda: render_template(
         "index.html", language=code, direction=language.direction(code), strings=words.page_strings(),
         languages=answers.page_languages(), max_upload_bytes=_max_upload_bytes(),
         max_upload_text=answers.size_text(_max_upload_bytes()), hosted=current_app.config["SOLIDARITY_HOSTED"],
-        video=video_available()))
+        video=video_available())), mimetype="text/html")
     if request.args.get(language.COOKIE) == code:  # the supporter switched: remember it (in their browser)
         response.set_cookie(language.COOKIE, code, max_age=language.COOKIE_MAX_AGE, samesite="Lax",
                             secure=request.is_secure)
@@ -38,7 +49,11 @@ def index():
 
 @page.get("/api/options")
 def options():
-    return jsonify(answers.options_payload(_max_upload_bytes()))
+    body = _built_once("options", lambda: current_app.json.dumps(
+        answers.options_payload(_max_upload_bytes()), separators=(",", ":")) + "\n")
+    response = Response(body, mimetype="application/json")
+    response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these (and ?hl=)
+    return response
 
 
 @page.get("/flowers/<name>.jpg")
@@ -78,7 +93,7 @@ def post():
     from generator.spec import plan_posts
 
     specs = plan_posts(request_from_form(request.form, request.files, several_formats=True))
-    response = jsonify({"posts": [answers.post_json(spec) for spec in specs]})
+    response = Response(answers.posts_json(specs, current_app.json.dumps), mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 
