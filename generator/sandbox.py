@@ -189,7 +189,8 @@ def _render_plain(source: str, values: Mapping[str, object]) -> str | None:
     position = 0
     for tag in _PLAIN_TAG.finditer(source):
         text = source[position:tag.start()]
-        if any(delimiter in text for delimiter in _DELIMITERS):
+        # "{{{name}}": Jinja's tag starts one brace earlier, so it is not this one
+        if text.endswith("{") or any(delimiter in text for delimiter in _DELIMITERS):
             return None
         if showing[-1]:
             pieces.append(text)

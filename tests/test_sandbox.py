@@ -179,3 +179,48 @@ def test_the_bundled_catalogue_renders_without_jinja_and_as_jinja_does():
 def test_an_unknown_name_in_a_plain_template_is_still_reported_with_its_hint():
     with pytest.raises(TemplateError, match="'name' is undefined; pass it with --var name=VALUE"):
         render_sandboxed("Hello {{ name }}", {}, "hello.j2")
+
+
+# Templates drawn at random from the plain subset's grammar (and just outside it), with values that look like
+# template syntax themselves: wherever the plain renderer answers, it answers exactly what Jinja renders.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_NAMES = ("name", "city", "message")
+_text = st.text(alphabet="ab {}%#-\n“”—", max_size=6)
+_condition = st.lists(st.sampled_from(_NAMES), min_size=1, max_size=3).flatmap(
+    lambda names: st.lists(st.sampled_from([" and ", " or "]), min_size=len(names) - 1,
+                           max_size=len(names) - 1).map(
+        lambda operators: names[0] + "".join(op + name for op, name in zip(operators, names[1:]))))
+
+
+def _pieces(depth: int):
+    piece = st.one_of(
+        _text,
+        st.builds(lambda name, pad: "{{" + pad + name + pad + "}}", st.sampled_from(_NAMES),
+                  st.sampled_from(["", " "])),
+        st.builds(lambda separator: '{{ tags | join("' + separator + '") }}', st.sampled_from(["", " ", " · ", ", "])),
+    )
+    if depth:
+        piece = st.one_of(piece, st.builds(
+            lambda condition, body: "{% if " + condition + " %}" + body + "{% endif %}", _condition, _pieces(depth - 1)))
+    return st.lists(piece, max_size=5).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(source=_pieces(2), values=st.fixed_dictionaries(
+    {name: st.sampled_from(["", "Anna", "{{ x }}", "{% if %}", "Мінск\n"]) for name in _NAMES},
+    optional={"tags": st.lists(st.sampled_from(["@amnesty", "#StandWithBelarus", ""]), max_size=3)}))
+def test_whatever_the_plain_renderer_answers_is_what_jinja_renders(source, values):
+    from jinja2 import TemplateError as JinjaError
+
+    from generator import sandbox
+
+    plain = sandbox._render_plain(source, values)
+    if plain is None:
+        return
+    try:
+        expected = sandbox._compiled(source).render(**values)
+    except JinjaError:
+        pytest.fail(f"the plain renderer answered {plain!r} where Jinja refuses {source!r}")
+    assert plain == expected
