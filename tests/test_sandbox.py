@@ -173,7 +173,8 @@ def test_the_bundled_catalogue_renders_without_jinja_and_as_jinja_does():
         for template in language.messages.values():
             for given in ({}, {"name": "Anna"}, {"name": "Anna", "city": "Minsk"}):
                 values = {**template.defaults, **given}
-                assert sandbox._render_plain(template.source, values) == sandbox._compiled(template.source).render(**values)
+                expected = sandbox._compiled(template.source).render(**values)
+                assert sandbox._render_plain(template.source, values) == expected
 
 
 def test_an_unknown_name_in_a_plain_template_is_still_reported_with_its_hint():
@@ -203,7 +204,8 @@ def _pieces(depth: int):
     )
     if depth:
         piece = st.one_of(piece, st.builds(
-            lambda condition, body: "{% if " + condition + " %}" + body + "{% endif %}", _condition, _pieces(depth - 1)))
+            lambda condition, body: "{% if " + condition + " %}" + body + "{% endif %}",
+            _condition, _pieces(depth - 1)))
     return st.lists(piece, max_size=5).map("".join)
 
 
