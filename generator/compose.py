@@ -381,10 +381,22 @@ def _tinted(layer: Image.Image, box: Box, colour, opacity: float) -> Image.Image
 
 def _paint_panel(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
     box = plan.surface
-    mask = None
-    if style.corner_radius:
-        mask = _rounded_mask((box.width, box.height), style.corner_radius, spec.format.size)
-    base.paste(_tinted(layer, box, style.panel_colour, opacity), box.corners[:2], mask)
+    tinted = _tinted(layer, box, style.panel_colour, opacity)
+    if not style.corner_radius:
+        base.paste(tinted, box.corners[:2])
+        return base
+    size = (box.width, box.height)
+    mask = _rounded_mask(size, style.corner_radius, spec.format.size)
+    solid_top, solid_bottom = _solid_rows(size, style.corner_radius, spec.format.size)
+    # Only the rows with rounded corners need the mask: a pixel pasted through a full mask is the pasted
+    # pixel, so the rest goes in as a plain copy, and the corner rows are blended against what was there.
+    edges = [(0, solid_top), (solid_bottom, box.height)]
+    behind = [base.crop((box.left, box.top + top, box.right, box.top + bottom)) for top, bottom in edges]
+    base.paste(tinted, box.corners[:2])
+    for (top, bottom), pixels in zip(edges, behind):
+        if bottom > top:
+            pixels.paste(tinted.crop((0, top, box.width, bottom)), (0, 0), mask.crop((0, top, box.width, bottom)))
+            base.paste(pixels, (box.left, box.top + top))
     return base
 
 
@@ -475,6 +487,17 @@ def _rounded_mask(size: tuple[int, int], corner_radius: float, canvas: tuple[int
     radius = round(corner_radius * min(canvas))
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, size[0] - 1, size[1] - 1), radius, fill=255)
     return mask
+
+
+@lru_cache(maxsize=64)
+def _solid_rows(size: tuple[int, int], corner_radius: float, canvas: tuple[int, int]) -> tuple[int, int]:
+    """The rows of the rounded mask that are opaque from edge to edge: from the first to the last whose
+    leftmost pixel is (the corners are the only rounding), checked; (0, 0) if there are none."""
+    mask = _rounded_mask(size, corner_radius, canvas)
+    rows = [row for row, value in enumerate(mask.crop((0, 0, 1, size[1])).getdata()) if value == 255]
+    if not rows or mask.crop((0, rows[0], size[0], rows[-1] + 1)).getextrema() != (255, 255):
+        return 0, 0
+    return rows[0], rows[-1] + 1
 
 
 @bytes_bounded(8 * MB)
