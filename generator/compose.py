@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -38,12 +38,20 @@ class Rendered:
     message_box: Box
     tag_box: Box
     text_colour: tuple[int, int, int]
-    contrast: float
     message: TextBlock
     ink: list[tuple[int, int, int, int]] = field(default_factory=list)  # each drawn line's ink box
     surface: Box | None = None  # everything the style painted to carry the text (may run to the canvas edges)
     logo: Box | None = None
     opacity: float = 1.0  # the surface opacity the contrast search settled on
+
+    @cached_property
+    def contrast(self) -> float:
+        """The text colour's worst contrast on the backdrop behind the text area: measured when asked, on the
+        pixels kept from under the text (a batch never asks; the search has already made sure of AA)."""
+        box, pixels = self.under_text
+        area = (self.message_box.left, self.message_box.top, self.message_box.right, self.tag_box.bottom)
+        return worst_contrast(self.text_colour, pixels.crop((area[0] - box.left, area[1] - box.top,
+                                                             area[2] - box.left, area[3] - box.top)))
 
     @property
     def backdrop(self) -> Image.Image:
@@ -88,15 +96,14 @@ def render(spec: PostSpec) -> Rendered:
     opacity = _opacity_for_contrast(layer, plan, style, spec.format.size)
     backdrop = _PAINTERS[style.surface](base, layer, spec, style, plan, opacity)
     logo = _place_logo(backdrop, spec, plan, style) if spec.logo else None
-    contrast = worst_contrast(style.text_colour, backdrop.crop(plan.text_area.corners))
     reach = Box(0, 0, *spec.format.size) if spec.debug else _text_reach(plan, spec.format.size, plan.message.size)
     under_text = (reach, backdrop.crop(reach.corners))
     image = backdrop  # the text is drawn on it in place
     ink = _draw_text(image, plan, spec, style)
     if spec.debug:
         _draw_debug(image, spec, plan, _focus_point(spec, plan, canvas.focus), logo)
-    return Rendered(image, under_text, plan.panel, plan.message_box, plan.tag_box, style.text_colour, contrast,
-                    plan.message, ink, plan.surface, logo, opacity)
+    return Rendered(image, under_text, plan.panel, plan.message_box, plan.tag_box, style.text_colour, plan.message,
+                    ink, plan.surface, logo, opacity)
 
 
 def style_for(spec: PostSpec) -> Style:
