@@ -238,11 +238,12 @@ def contrast_floor(text_colour: RGB, corners) -> float:
     the highs or darker than the lows; 0.0 when the text's luminance lies between them (either may be worse).
     """
     text = relative_luminance(text_colour)
-    darkest, lightest = luminance_extrema(corners)
-    if text >= lightest:
-        return contrast_ratio(text, lightest)
-    if text <= darkest:
-        return contrast_ratio(text, darkest)
+    rgb = corners if corners.mode == "RGB" else corners.convert("RGB")
+    extremes = (_lightest, _darkest) if text >= 0.5 else (_darkest, _lightest)  # the likelier side first
+    for extreme in extremes:
+        luminance = extreme(rgb)
+        if (text >= luminance) if extreme is _lightest else (text <= luminance):
+            return contrast_ratio(text, luminance)
     return 0.0
 
 
