@@ -108,6 +108,11 @@ def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
 
     flowers._cached_background.cache_clear()  # as a fresh worker starts: every flower decoded once per size
     compose._cached_frosted.cache_clear()
+    import generator.typeset as typeset
+
+    for kept in ("_run_mask", "_emoji_sprite"):  # glyphs kept by this checkout (if it keeps any)
+        if hasattr(typeset, kept):
+            getattr(typeset, kept).cache_clear()
     watch = Stopwatch()
     with instrumented(watch) as batch:
         start, cpu_start = time.perf_counter(), time.process_time()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -20,7 +20,7 @@ from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
 from generator.spec import PostSpec
-from generator.styles import CONTRAST_TARGET, Placement, Style, get_style, themed, worst_contrast
+from generator.styles import CONTRAST_TARGET, Placement, Style, contrast_floor, get_style, themed, worst_contrast
 from generator.typeset import draw_line, line_extent
 
 TAG_JOINER = "  "
@@ -38,12 +38,20 @@ class Rendered:
     message_box: Box
     tag_box: Box
     text_colour: tuple[int, int, int]
-    contrast: float
     message: TextBlock
     ink: list[tuple[int, int, int, int]] = field(default_factory=list)  # each drawn line's ink box
     surface: Box | None = None  # everything the style painted to carry the text (may run to the canvas edges)
     logo: Box | None = None
     opacity: float = 1.0  # the surface opacity the contrast search settled on
+
+    @cached_property
+    def contrast(self) -> float:
+        """The text colour's worst contrast on the backdrop behind the text area: measured when asked, on the
+        pixels kept from under the text (a batch never asks; the search has already made sure of AA)."""
+        box, pixels = self.under_text
+        area = (self.message_box.left, self.message_box.top, self.message_box.right, self.tag_box.bottom)
+        return worst_contrast(self.text_colour, pixels.crop((area[0] - box.left, area[1] - box.top,
+                                                             area[2] - box.left, area[3] - box.top)))
 
     @property
     def backdrop(self) -> Image.Image:
@@ -88,15 +96,14 @@ def render(spec: PostSpec) -> Rendered:
     opacity = _opacity_for_contrast(layer, plan, style, spec.format.size)
     backdrop = _PAINTERS[style.surface](base, layer, spec, style, plan, opacity)
     logo = _place_logo(backdrop, spec, plan, style) if spec.logo else None
-    contrast = worst_contrast(style.text_colour, backdrop.crop(plan.text_area.corners))
     reach = Box(0, 0, *spec.format.size) if spec.debug else _text_reach(plan, spec.format.size, plan.message.size)
     under_text = (reach, backdrop.crop(reach.corners))
     image = backdrop  # the text is drawn on it in place
     ink = _draw_text(image, plan, spec, style)
     if spec.debug:
         _draw_debug(image, spec, plan, _focus_point(spec, plan, canvas.focus), logo)
-    return Rendered(image, under_text, plan.panel, plan.message_box, plan.tag_box, style.text_colour, contrast,
-                    plan.message, ink, plan.surface, logo, opacity)
+    return Rendered(image, under_text, plan.panel, plan.message_box, plan.tag_box, style.text_colour, plan.message,
+                    ink, plan.surface, logo, opacity)
 
 
 def style_for(spec: PostSpec) -> Style:
@@ -347,13 +354,29 @@ def _opacity_for_contrast(layer: Image.Image, plan: _Plan, style: Style, size: t
     region = (max(plan.panel.left, area.left - margin), max(plan.panel.top, area.top - margin),
               min(plan.panel.right, area.right + margin), min(plan.panel.bottom, area.bottom + margin))
     under = layer.crop(region)
-    tint = Image.new("RGB", under.size, style.panel_colour)
+    corners = _channel_corners(under)
+    corner_tint = Image.new("RGB", corners.size, style.panel_colour)
+    tint = None
     opacity = style.panel_opacity
     while opacity < 1.0:
+        # Blending only grows with each channel: if the region's fictitious worst pixels pass, every real
+        # pixel does, and the pixel-by-pixel test (the same decision, at a whole region's cost) is skipped.
+        if contrast_floor(style.text_colour, Image.blend(corners, corner_tint, opacity)) >= CONTRAST_TARGET:
+            return opacity
+        tint = tint or Image.new("RGB", under.size, style.panel_colour)
         if worst_contrast(style.text_colour, Image.blend(under, tint, opacity)) >= CONTRAST_TARGET:
             return opacity
         opacity = round(opacity + OPACITY_STEP, 2)
     return 1.0
+
+
+def _channel_corners(image: Image.Image) -> Image.Image:
+    """Two fictitious pixels: the image's lowest red, green and blue, and its highest."""
+    extremes = image.getextrema()
+    corners = Image.new("RGB", (2, 1))
+    corners.putpixel((0, 0), tuple(low for low, _ in extremes))
+    corners.putpixel((1, 0), tuple(high for _, high in extremes))
+    return corners
 
 
 def _tinted(layer: Image.Image, box: Box, colour, opacity: float) -> Image.Image:
@@ -365,10 +388,22 @@ def _tinted(layer: Image.Image, box: Box, colour, opacity: float) -> Image.Image
 
 def _paint_panel(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
     box = plan.surface
-    mask = None
-    if style.corner_radius:
-        mask = _rounded_mask((box.width, box.height), style.corner_radius, spec.format.size)
-    base.paste(_tinted(layer, box, style.panel_colour, opacity), box.corners[:2], mask)
+    tinted = _tinted(layer, box, style.panel_colour, opacity)
+    if not style.corner_radius:
+        base.paste(tinted, box.corners[:2])
+        return base
+    size = (box.width, box.height)
+    mask = _rounded_mask(size, style.corner_radius, spec.format.size)
+    solid_top, solid_bottom = _solid_rows(size, style.corner_radius, spec.format.size)
+    # Only the rows with rounded corners need the mask: a pixel pasted through a full mask is the pasted
+    # pixel, so the rest goes in as a plain copy, and the corner rows are blended against what was there.
+    edges = [(0, solid_top), (solid_bottom, box.height)]
+    behind = [base.crop((box.left, box.top + top, box.right, box.top + bottom)) for top, bottom in edges]
+    base.paste(tinted, box.corners[:2])
+    for (top, bottom), pixels in zip(edges, behind):
+        if bottom > top:
+            pixels.paste(tinted.crop((0, top, box.width, bottom)), (0, 0), mask.crop((0, top, box.width, bottom)))
+            base.paste(pixels, (box.left, box.top + top))
     return base
 
 
@@ -459,6 +494,17 @@ def _rounded_mask(size: tuple[int, int], corner_radius: float, canvas: tuple[int
     radius = round(corner_radius * min(canvas))
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, size[0] - 1, size[1] - 1), radius, fill=255)
     return mask
+
+
+@lru_cache(maxsize=64)
+def _solid_rows(size: tuple[int, int], corner_radius: float, canvas: tuple[int, int]) -> tuple[int, int]:
+    """The rows of the rounded mask that are opaque from edge to edge: from the first to the last whose
+    leftmost pixel is (the corners are the only rounding), checked; (0, 0) if there are none."""
+    mask = _rounded_mask(size, corner_radius, canvas)
+    rows = [row for row, value in enumerate(mask.crop((0, 0, 1, size[1])).getdata()) if value == 255]
+    if not rows or mask.crop((0, rows[0], size[0], rows[-1] + 1)).getextrema() != (255, 255):
+        return 0, 0
+    return rows[0], rows[-1] + 1
 
 
 @bytes_bounded(8 * MB)

@@ -231,6 +231,22 @@ def worst_contrast(text_colour: RGB, backdrop) -> float:
     return min(contrast_ratio(text, darkest), contrast_ratio(text, _lightest(rgb)))
 
 
+def contrast_floor(text_colour: RGB, corners) -> float:
+    """A floor under worst_contrast(text_colour, image) for every image whose pixels lie, channel by
+    channel, between the pixels of `corners` (an RGB image of fictitious pixels: the channels' lows and
+    highs). Luminance and its lookup route only grow with each channel, so no real pixel is lighter than
+    the highs or darker than the lows; 0.0 when the text's luminance lies between them (either may be worse).
+    """
+    text = relative_luminance(text_colour)
+    rgb = corners if corners.mode == "RGB" else corners.convert("RGB")
+    extremes = (_lightest, _darkest) if text >= 0.5 else (_darkest, _lightest)  # the likelier side first
+    for extreme in extremes:
+        luminance = extreme(rgb)
+        if (text >= luminance) if extreme is _lightest else (text <= luminance):
+            return contrast_ratio(text, luminance)
+    return 0.0
+
+
 def luminance_extrema(image) -> tuple[float, float]:
     """The lowest and highest relative luminance among the pixels of an RGB image.
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
 from generator import fonts
+from generator.caches import MB, bytes_bounded
 from generator.fonts import FontChain, Run
 
 Ink = tuple[int, int, int, int]
@@ -61,11 +63,25 @@ def draw_line(image: Image.Image, chain: FontChain, text: str, size: int, left: 
 
 
 def _draw_text(draw: ImageDraw.ImageDraw, run: Run, size: int, x: float, baseline: float, colour) -> Ink:
-    font = fonts.load(run.face, size)
-    options = {"direction": "rtl" if run.rtl else "ltr"} if fonts.has_raqm() else {}
-    draw.text((x, baseline), run.text, font=font, fill=colour, anchor="ls", **options)
+    if "\n" in run.text or draw.fontmode != "L":
+        font = fonts.load(run.face, size)
+        options = {"direction": "rtl" if run.rtl else "ltr"} if fonts.has_raqm() else {}
+        draw.text((x, baseline), run.text, font=font, fill=colour, anchor="ls", **options)
+    else:  # what draw.text does for one line, with the rasterized run kept for its next drawing
+        mask, (dx, dy) = _run_mask(run.face, size, run.text, run.rtl, math.modf(x)[0], math.modf(baseline)[0])
+        draw.draw.draw_bitmap((int(x) + dx, int(baseline) + dy), mask, draw._getink(colour)[0])
     left, top, right, bottom = _run_box(run.face, size, run.text, run.rtl)
     return round(left + x), round(top + baseline), round(right + x), round(bottom + baseline)
+
+
+@bytes_bounded(16 * MB, weigh=lambda found: found[0].size[0] * found[0].size[1])
+def _run_mask(face: fonts.Face, size: int, text: str, rtl: bool, x_fraction: float, y_fraction: float):
+    """A run's coverage mask (8-bit) and its offset from the whole-pixel origin, as draw.text rasterizes it
+    at that sub-pixel start. The glyphs are the cost of drawing text, and the same runs are drawn again: a
+    shadow under its letters, the tag line in every post, a campaign's message on every flower."""
+    direction = ("rtl" if rtl else "ltr") if fonts.has_raqm() else None
+    return fonts.load(face, size).getmask2(text, "L", direction, None, None, 0, "ls", 0, (x_fraction, y_fraction),
+                                           stroke_filled=True)
 
 
 @lru_cache(maxsize=1024)
@@ -78,17 +94,24 @@ def _run_box(face: fonts.Face, size: int, text: str, rtl: bool) -> tuple[float, 
 
 def _draw_emoji(image: Image.Image, run: Run, size: int, x: float, baseline: float) -> Ink:
     """Colour emoji come at one bitmap size: draw them there and scale to the text size."""
-    font = fonts.load(run.face, size)
-    strike = fonts.EMOJI_STRIKE
-    left, top, right, bottom = font.getbbox(run.text, anchor="ls")
-    sprite = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)), (0, 0, 0, 0))
-    ImageDraw.Draw(sprite).text((-left, -top), run.text, font=font, anchor="ls", embedded_color=True)
-    scale = size / strike
-    scaled = sprite.resize((max(1, round(sprite.width * scale)), max(1, round(sprite.height * scale))),
-                           Image.Resampling.LANCZOS)
-    position = (round(x + left * scale), round(baseline + top * scale))
+    scaled, left, top = _emoji_sprite(run.face, size, run.text)
+    position = (round(x + left), round(baseline + top))
     image.paste(scaled, position, scaled)
     return (position[0], position[1], position[0] + scaled.width, position[1] + scaled.height)
+
+
+@bytes_bounded(8 * MB, weigh=lambda found: found[0].width * found[0].height * 4)
+def _emoji_sprite(face: fonts.Face, size: int, text: str) -> tuple[Image.Image, float, float]:
+    """An emoji run scaled to `size`, and its offset from the pen position (kept: it is drawn again for a
+    shadow, and the same emoji recur)."""
+    font = fonts.load(face, size)
+    left, top, right, bottom = font.getbbox(text, anchor="ls")
+    sprite = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)), (0, 0, 0, 0))
+    ImageDraw.Draw(sprite).text((-left, -top), text, font=font, anchor="ls", embedded_color=True)
+    scale = size / fonts.EMOJI_STRIKE
+    scaled = sprite.resize((max(1, round(sprite.width * scale)), max(1, round(sprite.height * scale))),
+                           Image.Resampling.LANCZOS)
+    return scaled, left * scale, top * scale
 
 
 @lru_cache(maxsize=4096)

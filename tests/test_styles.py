@@ -139,6 +139,49 @@ def test_contrast_is_aa_behind_all_the_text_on_light_dark_and_busy_photos(backdr
         assert rendered.contrast >= MIN_CONTRAST
 
 
+_channel = st.integers(0, 255)
+_colour = st.tuples(_channel, _channel, _channel)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_colour, pixels=st.lists(_colour, min_size=1, max_size=12), panel=_colour,
+       opacity=st.sampled_from([0.5, 0.55, 0.62, 0.8, 0.94]))
+def test_the_quick_contrast_floor_never_passes_what_the_pixels_fail(text, pixels, panel, opacity):
+    """The opacity search accepts on the region's fictitious worst pixels alone when they pass: that must
+    never be kinder than the pixel-by-pixel test, after the same blend."""
+    from generator.compose import _channel_corners
+    from generator.styles import contrast_floor, worst_contrast
+
+    image = Image.new("RGB", (len(pixels), 1))
+    image.putdata(pixels)
+    blended = Image.blend(image, Image.new("RGB", image.size, panel), opacity)
+    corners = _channel_corners(image)
+    floor = contrast_floor(text, Image.blend(corners, Image.new("RGB", corners.size, panel), opacity))
+    assert floor <= worst_contrast(text, blended)
+
+
+@pytest.mark.parametrize("name", ["card", "banner", "white-red-white", "light-card"])
+def test_the_surface_opacity_is_the_lowest_that_passes_pixel_by_pixel(backdrop_photo, name):
+    from generator.compose import OPACITY_STEP, _frosted
+    from generator.styles import CONTRAST_TARGET, worst_contrast
+
+    spec = spec_for(name, "instagram-portrait", flower=str(backdrop_photo), message=BELARUSIAN)
+    rendered, style = render(spec), style_for(spec)
+    layer = _frosted(spec.flower, spec.format.size, style.blur) if style.blur else \
+        background(spec.flower, spec.format.size).image
+    margin = max(2, round(style.padding * min(spec.format.size) / 4))  # as the search looks round the text
+    panel, text = rendered.panel, (rendered.message_box.left, rendered.message_box.top,
+                                   rendered.message_box.right, rendered.tag_box.bottom)
+    region = layer.crop((max(panel.left, text[0] - margin), max(panel.top, text[1] - margin),
+                         min(panel.right, text[2] + margin), min(panel.bottom, text[3] + margin)))
+    tint = Image.new("RGB", region.size, style.panel_colour)
+    steps = [round(style.panel_opacity + OPACITY_STEP * n, 2) for n in range(20)]
+    lowest = next((o for o in steps if o < 1.0 and worst_contrast(style.text_colour, Image.blend(region, tint, o))
+                   >= CONTRAST_TARGET), 1.0)
+    assert rendered.opacity == lowest
+    assert rendered.contrast == worst_contrast(style.text_colour, rendered.backdrop.crop(text))
+
+
 @pytest.mark.parametrize("name, easy, hard", [("card", "dark", "light"), ("scrim", "dark", "light")])
 def test_the_surface_strengthens_only_as_much_as_the_photo_needs(tmp_path, name, easy, hard):
     photos = {"light": (250, 250, 245), "dark": (8, 8, 12)}
