@@ -43,6 +43,8 @@ class Rendered:
     surface: Box | None = None  # everything the style painted to carry the text (may run to the canvas edges)
     logo: Box | None = None
     opacity: float = 1.0  # the surface opacity the contrast search settled on
+    window: Box | None = None  # the frame style's picture window
+    full_window: Box | None = None  # the largest it gets in this format: the picture the window is cut from
 
     @cached_property
     def contrast(self) -> float:
@@ -103,7 +105,7 @@ def render(spec: PostSpec) -> Rendered:
     if spec.debug:
         _draw_debug(image, spec, plan, _focus_point(spec, plan, canvas.focus), logo)
     return Rendered(image, under_text, plan.panel, plan.message_box, plan.tag_box, style.text_colour, plan.message,
-                    ink, plan.surface, logo, opacity)
+                    ink, plan.surface, logo, opacity, plan.window, plan.full_window)
 
 
 def style_for(spec: PostSpec) -> Style:
@@ -333,13 +335,19 @@ def _base(spec: PostSpec, style: Style, plan: _Plan, picture: Image.Image) -> Im
 
 
 def _window_picture(spec: PostSpec, plan: _Plan) -> Image.Image:
-    """The flower for the frame's window: cut from one picture made at the largest window size (so a batch
-    of messages of every length shares it), the focal point kept as central as the edges allow."""
-    window, full = plan.window, plan.full_window
+    """The flower for the frame's window, cut from one picture made at the largest window size (so a batch
+    of messages of every length shares it)."""
+    full = plan.full_window
     picture = background(spec.flower, (full.width, full.height))
-    left = _clamp(round(picture.focus[0] * full.width - window.width / 2), 0, full.width - window.width)
-    top = _clamp(round(picture.focus[1] * full.height - window.height / 2), 0, full.height - window.height)
-    return picture.image.crop((left, top, left + window.width, top + window.height))
+    return window_cut(picture.image, picture.focus, plan.window, full)
+
+
+def window_cut(picture: Image.Image, focus: tuple[float, float], window: Box, full: Box) -> Image.Image:
+    """The window's share of a picture made at the full window's size, the focal point kept as central as
+    the edges allow (an animation cuts its moving frames the same way)."""
+    left = _clamp(round(focus[0] * full.width - window.width / 2), 0, full.width - window.width)
+    top = _clamp(round(focus[1] * full.height - window.height / 2), 0, full.height - window.height)
+    return picture.crop((left, top, left + window.width, top + window.height))
 
 
 def _clamp(value: int, low: int, high: int) -> int:
@@ -501,7 +509,7 @@ def _solid_rows(size: tuple[int, int], corner_radius: float, canvas: tuple[int, 
     """The rows of the rounded mask that are opaque from edge to edge: from the first to the last whose
     leftmost pixel is (the corners are the only rounding), checked; (0, 0) if there are none."""
     mask = _rounded_mask(size, corner_radius, canvas)
-    rows = [row for row, value in enumerate(mask.crop((0, 0, 1, size[1])).getdata()) if value == 255]
+    rows = [row for row, value in enumerate(mask.crop((0, 0, 1, size[1])).tobytes()) if value == 255]
     if not rows or mask.crop((0, rows[0], size[0], rows[-1] + 1)).getextrema() != (255, 255):
         return 0, 0
     return rows[0], rows[-1] + 1

@@ -198,6 +198,21 @@ def test_a_photo_or_bundled_flower_pushes_in_towards_its_focal_point():
     assert mean_difference(first, maker.still_picture) > mean_difference(middle, maker.still_picture) > 0
 
 
+@pytest.mark.parametrize("flower", ["cornflower", "grow:cornflower:3"])
+def test_the_frame_styles_moving_picture_stays_in_the_stills_window(flower):
+    spec = small_spec(flower, style="polaroid")  # the style with a picture window on paper
+    maker = FrameMaker(spec, Timeline(seconds=1.0))
+    from generator.compose import render
+
+    window, last = maker.window, maker.frame(maker.timeline.frame_count - 1)
+    assert window is not None and ImageChops.difference(last, render(spec).image).getbbox() is None
+    # while it moves, the paper around the window is the still's paper, untouched
+    moving = maker.frame(0)
+    paper = (0, 0, spec.format.width, window.top - 2)
+    assert ImageChops.difference(moving.crop(paper), maker.still_picture.crop(paper)).getbbox() is None
+    assert ImageChops.difference(moving.crop(window.corners), maker.still_picture.crop(window.corners)).getbbox()
+
+
 # --- writing, the command line and batches -------------------------------------------------------------
 
 def test_written_beside_the_still_kept_on_rerun_and_nothing_half_written(tmp_path, monkeypatch):

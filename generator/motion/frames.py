@@ -16,20 +16,16 @@ from generator.spec import PostSpec
 
 class FrameMaker:
     def __init__(self, spec: PostSpec, timeline: Timeline) -> None:
-        from generator.compose import plan_layout, render, style_for
+        from generator.compose import render, style_for
 
         self.spec, self.timeline = spec, timeline
         self.size = spec.format.size
         rendered = render(spec)
         self.final, self.backdrop = rendered.image, rendered.backdrop
-        style = style_for(spec)
-        self.window = self.full_window = None
-        source_size = spec.format.size
-        if style.surface == "frame":  # the picture sits in a window on paper
-            plan = plan_layout(spec, style, background(spec.flower, spec.format.size).focus)
-            self.window, self.full_window = plan.window, plan.full_window
-            source_size = (plan.full_window.width, plan.full_window.height)
-        self.paper = style.panel_colour
+        self.window, self.full_window = rendered.window, rendered.full_window  # the frame style's picture window
+        full = self.full_window
+        source_size = (full.width, full.height) if full is not None else spec.format.size
+        self.paper = style_for(spec).panel_colour
         picture = background(spec.flower, source_size)
         self.focus = picture.focus
         self.still_picture = self._placed(picture.image)
@@ -56,14 +52,14 @@ class FrameMaker:
 
     def _placed(self, picture: Image.Image) -> Image.Image:
         """The picture as the still's base: the canvas itself, or (frame style) cut into the paper's window
-        the way generator.compose cuts it."""
+        exactly as the still is."""
         if self.window is None:
             return picture
-        window, full = self.window, self.full_window
-        left = min(max(round(self.focus[0] * full.width - window.width / 2), 0), full.width - window.width)
-        top = min(max(round(self.focus[1] * full.height - window.height / 2), 0), full.height - window.height)
+        from generator.compose import window_cut
+
         paper = Image.new("RGB", self.size, self.paper)
-        paper.paste(picture.crop((left, top, left + window.width, top + window.height)), (window.left, window.top))
+        paper.paste(window_cut(picture, self.focus, self.window, self.full_window),
+                    (self.window.left, self.window.top))
         return paper
 
 
