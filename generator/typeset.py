@@ -80,8 +80,8 @@ def _run_mask(face: fonts.Face, size: int, text: str, rtl: bool, x_fraction: flo
     at that sub-pixel start. The glyphs are the cost of drawing text, and the same runs are drawn again: a
     shadow under its letters, the tag line in every post, a campaign's message on every flower."""
     direction = ("rtl" if rtl else "ltr") if fonts.has_raqm() else None
-    return fonts.load(face, size).getmask2(text, "L", direction, None, None, 0, "ls", 0, (x_fraction, y_fraction),
-                                           stroke_filled=True)
+    return fonts.load(face, size).getmask2(text, "L", direction=direction, anchor="ls",
+                                           start=(x_fraction, y_fraction))
 
 
 @lru_cache(maxsize=1024)
