@@ -5,7 +5,10 @@ its options and two flower thumbnails), 10 preview edits (a new message each, so
 one preview with an uploaded 12-megapixel photo, and one make of 3 platforms with that photo. The script
 starts the server itself on a free loopback port, runs each level of concurrency in turn, and samples the
 RSS of every worker process from /proc while it runs, and the workers' CPU time per request (which, unlike
-latency, does not depend on what else the machine is doing).
+latency, does not depend on what else the machine is doing). Each supporter first makes `--warmup` journeys
+that are not counted: the figures are of the steady state, from when the last supporter is past its warm-up
+to when the first one is done, so neither the stampede of every supporter opening the page in the same
+instant nor the tail with fewer supporters left is in them (`--warmup 0` counts the whole run).
 
     python bench/bench_hosting.py load [--server gunicorn|serve] [--levels 5,20,50] [--journeys 2]
     python bench/bench_hosting.py memory [--requests 1000]     # steady RSS after mixed requests
@@ -13,10 +16,11 @@ latency, does not depend on what else the machine is doing).
 
 `--baseline CHECKOUT --rounds N` runs the same from another checkout's code (a worktree of main, say), in
 alternating rounds, and prints the medians side by side (the line each setup starts with says where its
-server imports the package from). `--make-workers 1` runs the README's split layout: makes on a pool of their
-own at `--make-nice`, the supporters sending /api/post and /api/animate there as the proxy would.
+server imports the package from). `--make-workers 2` runs the README's split layout: makes and photos on a pool
+of their own at `--make-nice`, the supporters sending there what the README's nginx map does (/api/post,
+/api/animate, and any request whose body carries a photo).
 `--setup NAME:KEY=VALUE,...` (repeatable) compares setups instead, e.g. `--setup one: --setup
-split:make_workers=1 --setup base:checkout=/work/wt/base`.
+split:make_workers=2 --setup base:checkout=/work/wt/base`.
 
 `--server gunicorn` runs the README's production command (2 workers); `--server serve` runs
 `solidarity serve` (one process, werkzeug) and `--server gunicorn-plain` the factory under gunicorn's
@@ -113,7 +117,8 @@ def code_in_use(checkout: str | None) -> str:
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
-MAKE_PATHS = ("/api/post", "/api/animate")  # what the split layout's proxy sends to the make pool
+MAKE_PATHS = ("/api/post", "/api/animate")  # what the split layout's proxy sends to the make pool,
+HEAVY_BODY_BYTES = 100_000  # and any request with a body this large: one carrying a photo (the README's nginx map)
 
 
 @dataclass
@@ -125,8 +130,9 @@ class Server:
     make_port: int
     processes: list[subprocess.Popen]
 
-    def port_for(self, path: str) -> int:
-        return self.make_port if path.split("?")[0] in MAKE_PATHS else self.port
+    def port_for(self, path: str, body_bytes: int = 0) -> int:
+        heavy = path.split("?")[0] in MAKE_PATHS or body_bytes >= HEAVY_BODY_BYTES
+        return self.make_port if heavy else self.port
 
     def worker_pids(self) -> list[int]:
         return [pid for process in self.processes for pid in worker_pids(process)]
@@ -255,7 +261,7 @@ class Supporter:
     def call(self, endpoint: str, method: str, path: str, body: bytes | None = None,
              content_type: str | None = None) -> None:
         headers = {"Content-Type": content_type} if content_type else {}
-        port = self.server.port_for(path)
+        port = self.server.port_for(path, len(body or b""))
         connection = self.connections.setdefault(port, http.client.HTTPConnection("127.0.0.1", port, timeout=120))
         start = time.perf_counter()
         try:
@@ -266,7 +272,7 @@ class Supporter:
         except (OSError, http.client.HTTPException) as exc:
             status = f"{type(exc).__name__}"
             self.connections.pop(port).close()
-        self.results.append((endpoint, time.perf_counter() - start, status))
+        self.results.append((endpoint, time.perf_counter() - start, status, start))
 
     def close(self) -> None:
         for connection in self.connections.values():
@@ -294,43 +300,73 @@ class Supporter:
         self.call("make (3)", "POST", "/api/post", body, kind)
 
 
-def run_level(server: Server, supporters: int, journeys: int, photos: list[bytes], max_seconds: float) -> dict:
+class SteadyWindow:
+    """The stretch of a level in which every supporter is past its warm-up journeys and none has finished:
+    the steady state, without the stampede of everyone opening the page at the same instant, nor the tail
+    in which fewer supporters are left."""
+
+    def __init__(self, supporters: int, pids: list[int]):
+        self.warming, self.pids, self.lock = supporters, pids, threading.Lock()
+        self.start = self.end = None  # (perf_counter seconds, workers' CPU ns)
+
+    def warmed_up(self) -> None:
+        with self.lock:
+            self.warming -= 1
+            if self.warming == 0:
+                self.start = (time.perf_counter(), cpu_ns(self.pids))
+
+    def finished(self) -> None:
+        with self.lock:
+            if self.end is None:
+                self.end = (time.perf_counter(), cpu_ns(self.pids))
+
+
+def run_level(server: Server, supporters: int, journeys: int, photos: list[bytes], max_seconds: float,
+              warmup: int = 1) -> dict:
     results: list = []
     deadline = time.monotonic() + max_seconds
     sampler = RssSampler(server)
     sampler.start()
+    pids = server.worker_pids()
+    window = SteadyWindow(supporters, pids)
 
     def one(index: int) -> None:
         supporter = Supporter(server, photos[index % len(photos)], index, results, deadline)
+        for _ in range(warmup):
+            supporter.journey()
+        window.warmed_up()
         for _ in range(journeys):
             if time.monotonic() > deadline:
                 break
             supporter.journey()
+        window.finished()
         supporter.close()
 
     threads = [threading.Thread(target=one, args=(index,)) for index in range(supporters)]
-    pids = server.worker_pids()
-    cpu_before = cpu_seconds(pids)
-    start = time.perf_counter()
+    whole = (time.perf_counter(), cpu_ns(pids))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - start
-    cpu = cpu_seconds(pids) - cpu_before
+    start, end = window.start or whole, window.end or (time.perf_counter(), cpu_ns(pids))
+    if end[0] <= start[0]:  # a supporter was done before the last one warmed up (a deadline): take the whole run
+        start, end = whole, (time.perf_counter(), cpu_ns(pids))
+    measured = [result for result in results if start[0] <= result[3] < end[0]]
+    elapsed, cpu = end[0] - start[0], (end[1] - start[1]) / 1e9
     peak = sampler.stop()
-    summary = summarise(results, elapsed, supporters, peak)
+    summary = summarise(measured, elapsed, supporters, peak)
+    summary["warmup_journeys"] = warmup
     # A machine shared with other work slows every request; the server's own CPU per request does not
     # change with it, and says how many requests per second the server would answer on 2 idle cores.
-    summary["server_cpu_ms_per_request"] = round(1000 * cpu / max(1, len(results)), 1)
-    summary["capacity_2_cores_rps"] = round(2 * len(results) / cpu, 1) if cpu else None
+    summary["server_cpu_ms_per_request"] = round(1000 * cpu / max(1, len(measured)), 1)
+    summary["capacity_2_cores_rps"] = round(2 * len(measured) / cpu, 1) if cpu else None
     return summary
 
 
 def summarise(results: list, elapsed: float, supporters: int, peak: dict[int, float]) -> dict:
     by_endpoint: dict[str, list[float]] = {}
-    errors = [status for _, _, status in results if status != 200]
-    for endpoint, seconds, status in results:
+    errors = [status for _, _, status, _ in results if status != 200]
+    for endpoint, seconds, status, _ in results:
         if status == 200:
             by_endpoint.setdefault(endpoint, []).append(seconds * 1000)
     return {
@@ -422,7 +458,7 @@ def memory(server: Server, requests: int, photos: list[bytes]) -> dict:
     time.sleep(2)  # let the last responses' buffers go
     steady = sampler.sample()
     peak = sampler.stop()
-    errors = [status for _, _, status in results if status != 200]
+    errors = [status for _, _, status, _ in results if status != 200]
     return {"requests": len(results), "errors": len(errors), "error_kinds": sorted({str(e) for e in errors}),
             "steady_rss_mb": {str(pid): round(value) for pid, value in steady.items()},
             "peak_rss_mb": {str(pid): round(value) for pid, value in peak.items()}}
@@ -437,7 +473,10 @@ def main() -> None:
     parser.add_argument("--baseline", metavar="CHECKOUT", help="also run the server from this checkout, alternating")
     parser.add_argument("--rounds", type=int, default=1, help="rounds (alternating with --baseline)")
     parser.add_argument("--levels", default="5,20,50")
-    parser.add_argument("--journeys", type=int, default=2, help="journeys per supporter at each level")
+    parser.add_argument("--journeys", type=int, default=2, help="measured journeys per supporter at each level")
+    parser.add_argument("--warmup", type=int, default=1, help="journeys each supporter makes first, not measured: "
+                        "the figures are of the steady state in which all supporters are at work (0: the whole "
+                        "run, the stampede of everyone opening the page at once included)")
     parser.add_argument("--requests", type=int, default=1000, help="memory mode: mixed requests in all")
     parser.add_argument("--photos", type=int, default=4, help="distinct photos the supporters upload")
     parser.add_argument("--upload-mp", type=float, default=12, help="megapixels of each uploaded photo (12: a phone's "
@@ -445,11 +484,12 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=300, help="the longest a level may run")
     parser.add_argument("--json", dest="as_json", action="store_true")
     parser.add_argument("--make-workers", type=int, default=0, help="the split layout: this many workers in a pool "
-                        "of their own for makes (the proxy routes /api/post and /api/animate there)")
+                        "of their own for makes and photos (the proxy routes /api/post, /api/animate and any body "
+                        f"of {HEAVY_BODY_BYTES:,} bytes or more there)")
     parser.add_argument("--make-nice", type=int, default=10, help="the make pool's nice value (a lower CPU priority)")
     parser.add_argument("--setup", action="append", default=[], metavar="NAME:KEY=VALUE,...",
                         help="a setup to run in the alternating rounds instead of ours (and --baseline), e.g. "
-                             "'split:make_workers=1' or 'base3:checkout=/work/wt/base,workers=3'; repeatable")
+                             "'split:make_workers=2' or 'base3:checkout=/work/wt/base,workers=3'; repeatable")
     args = parser.parse_args()
     photos = [phone_photo(args.upload_mp, seed) for seed in range(args.photos)]
     here = str(Path(__file__).resolve().parents[1])
@@ -478,7 +518,7 @@ def main() -> None:
                     continue
                 Supporter(server, photos[0], 0, [], time.monotonic() + 600).journey()  # warm every worker a little
                 for level in (int(value) for value in args.levels.split(",")):
-                    summary = run_level(server, level, args.journeys, photos, args.max_seconds)
+                    summary = run_level(server, level, args.journeys, photos, args.max_seconds, args.warmup)
                     runs[name].append(summary)
                     print(f"{name}: ", end="")
                     print(json.dumps(summary), flush=True) if args.as_json else show(summary)
