@@ -213,24 +213,35 @@ def readme_production_command() -> list[str]:
     return shlex.split(lines[0])
 
 
-def test_the_readmes_make_pool_is_the_production_command_niced_and_gets_exactly_the_full_size_answers():
+def test_the_readmes_heavy_pool_is_the_production_command_niced_and_gets_the_full_size_answers_and_photos():
     readme = README.read_text(encoding="utf-8")
-    [make_pool] = [shlex.split(line) for line in readme.splitlines() if line.startswith("nice -n ")]
+    [heavy_pool] = [shlex.split(line) for line in readme.splitlines() if line.startswith("nice -n ")]
     command = readme_production_command()
-    assert make_pool[:3] == ["nice", "-n", "10"] and make_pool[3:] != command
+    assert heavy_pool[:3] == ["nice", "-n", "10"] and heavy_pool[3:] != command
 
     def option(argv, name):
         return argv[argv.index(name) + 1]
 
-    assert option(make_pool, "--config") == option(command, "--config")
-    assert option(make_pool, "--bind") not in (option(command, "--bind"), "")
-    # nginx sends the make pool the page's full-size answers (a post, a video), and nothing else.
-    [routed] = re.findall(r"location ~ (\S+) \{.*\n\s+proxy_pass http://" + re.escape(option(make_pool, "--bind")),
-                          readme)
-    app = create_app()
-    for rule in app.url_map.iter_rules():
+    assert option(heavy_pool, "--config") == option(command, "--config")
+    assert option(heavy_pool, "--workers") == option(command, "--workers")  # makes still use every core
+    upstreams = dict(re.findall(r"upstream (\w+) +\{ server (\S+); \}", readme))
+    assert upstreams == {"solidarity_page": option(command, "--bind"), "solidarity_heavy": option(heavy_pool, "--bind")}
+    assert "proxy_pass http://$solidarity_pool;" in readme
+    # By path: the page's full-size answers (a post, a video), and nothing else.
+    [(by_path, path_pool)] = re.findall(r"map \$uri \$solidarity_by_path \{.*\n\s+(\S+)\s+(\w+);", readme)
+    assert path_pool == "solidarity_heavy" and by_path.startswith("~")
+    for rule in create_app().url_map.iter_rules():
         full_size = rule.endpoint in ("page.post", "page.animate")
-        assert bool(re.search(routed, rule.rule)) == full_size, rule.rule
+        assert bool(re.search(by_path[1:], rule.rule)) == full_size, rule.rule
+    # By size: any request whose body carries a photo; a form without one stays with the page.
+    [(by_size, size_pool, fallback)] = re.findall(
+        r'map \$content_length \$solidarity_pool \{.*\n\s+"(\S+)"\s+(\w+);\n\s+default\s+(\S+);', readme)
+    assert size_pool == "solidarity_heavy" and fallback == "$solidarity_by_path"
+    heavy = [length for length in ("", "0", "4096", "99999", "100000", "2500000", "26000000")
+             if re.search(by_size[1:], length)]
+    assert heavy == ["100000", "2500000", "26000000"]
+    longest_form, _ = multipart([("message", "ж" * 2000), ("tags", "@amnesty " * 40), ("format", "x")], None, "")
+    assert len(longest_form) < 100_000
 
 
 def free_port() -> int:
