@@ -9,7 +9,9 @@ import json
 import os
 import re
 import shlex
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -396,3 +398,97 @@ def test_gunicorn_refuses_a_bad_setting_in_one_line_before_any_worker_starts(nam
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.startswith(f"Error: SOLIDARITY_{name}={value}: ") and result.stderr.count("\n") == 1
+
+
+# --- the README's nginx, for real ----------------------------------------------------------------------------
+
+NGINX = shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if os.access(path, os.X_OK)), None)
+
+
+def readme_nginx_config(folder: Path, ports: dict[str, int]) -> str:
+    """The README's nginx blocks as a whole config, changed only where a test must: loopback ports, a
+    self-signed certificate and files in `folder`; the heavy pool's `proxy_pass` put in as the README says."""
+    site, pools, location = re.findall(r"```nginx\n(.*?)```", README.read_text(encoding="utf-8"), re.S)[:3]
+    changes = [
+        (pools, "server 127.0.0.1:8000;", f"server 127.0.0.1:{ports['page']};"),
+        (pools, "server 127.0.0.1:8001;", f"server 127.0.0.1:{ports['heavy']};"),
+        (site, "listen 443 ssl default_server;", f"listen 127.0.0.1:{ports['tls']} ssl default_server;"),
+        (site, "listen 443 ssl;", f"listen 127.0.0.1:{ports['tls']} ssl;"),
+        (site, "listen 80;", f"listen 127.0.0.1:{ports['plain']};"),
+        (site, "/etc/letsencrypt/live/posts.example.org/fullchain.pem", str(folder / "cert.pem")),
+        (site, "/etc/letsencrypt/live/posts.example.org/privkey.pem", str(folder / "key.pem")),
+        (site, "/var/log/nginx/solidarity.error.log", str(folder / "error.log")),
+        (site, "/dev/shm/solidarity-nginx", str(folder / "proxy")),
+        (site, "        proxy_pass http://127.0.0.1:8000;\n", ""),
+        (site, "        proxy_read_timeout 45s;\n", location),
+    ]
+    texts = {"site": site, "pools": pools}
+    for text, old, new in changes:
+        name = "site" if text is site else "pools"
+        assert texts[name].count(old) == 1, old
+        texts[name] = texts[name].replace(old, new)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    return (f"{user}pid {folder}/nginx.pid;\nerror_log {folder}/main.log;\nevents {{}}\nhttp {{\n"
+            f"client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/f;\n"
+            f"uwsgi_temp_path {folder}/u; scgi_temp_path {folder}/s; access_log off;\n"
+            f"{texts['pools']}{texts['site']}}}\n")
+
+
+def through_nginx(port: int, method: str, path: str, body: bytes | None = None, kind: str | None = None):
+    """One request over TLS to posts.example.org, as a phone's browser sends it: the status and the body."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    connection = http.client.HTTPConnection("posts.example.org", timeout=60)
+    connection.sock = context.wrap_socket(socket.create_connection(("127.0.0.1", port)),
+                                          server_hostname="posts.example.org")
+    connection.request(method, path, body=body, headers={"Content-Type": kind} if kind else {})
+    response = connection.getresponse()
+    answer = response.status, response.read()
+    connection.close()
+    return answer
+
+
+@pytest.mark.skipif(NGINX is None or shutil.which("openssl") is None, reason="nginx or openssl is not installed")
+def test_the_readmes_nginx_sends_makes_and_photos_to_the_heavy_pool_and_the_rest_to_the_page(tmp_path):
+    ports = {name: free_port() for name in ("page", "heavy", "tls", "plain")}
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=posts.example.org", "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   check=True, capture_output=True)
+    (tmp_path / "nginx.conf").write_text(readme_nginx_config(tmp_path, ports), encoding="utf-8")
+    checked = subprocess.run([NGINX, "-t", "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    env = {**os.environ, "SOLIDARITY_HOSTS": "posts.example.org", "SOLIDARITY_TRUSTED_PROXIES": "1"}
+    heavy_line = next(line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("nice -n "))
+    pools = {}
+    for name, argv in (("page", readme_production_command()[1:]), ("heavy", shlex.split(heavy_line)[4:])):
+        argv = [arg.replace("8000", str(ports["page"])).replace("8001", str(ports["heavy"])) for arg in argv]
+        argv[argv.index("--workers") + 1] = "1"  # one worker each is enough to see where a request goes
+        pools[name] = subprocess.Popen([sys.executable, "-m", "gunicorn", *argv], cwd=tmp_path, env=env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proxy = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    buffer = io.BytesIO()
+    Image.effect_noise((420, 420), 90).convert("RGB").save(buffer, "JPEG", quality=95)
+    photo = buffer.getvalue()
+    assert len(photo) >= 100_000
+    plain, plain_kind = multipart([("message", "Free the medics"), ("format", "x")], None, "")
+    with_photo, photo_kind = multipart([("message", "Free the medics"), ("format", "x")], photo, "meadow.jpg")
+    requests = {"page": ("GET", "/", None, None), "options": ("GET", "/api/options", None, None),
+                "preview": ("POST", "/api/preview", plain, plain_kind),
+                "photo preview": ("POST", "/api/preview", with_photo, photo_kind),
+                "make": ("POST", "/api/post", plain, plain_kind), "make?": ("POST", "/api/post?x=1", plain, plain_kind)}
+    try:
+        for name in ("page", "heavy"):
+            wait_for_health(ports[name], pools[name])
+        assert {name: through_nginx(ports["tls"], *request)[0] for name, request in requests.items()} == {
+            name: 200 for name in requests}
+        pools["heavy"].terminate()
+        pools["heavy"].wait(timeout=60)
+        statuses = {name: through_nginx(ports["tls"], *request)[0] for name, request in requests.items()}
+        assert statuses == {"page": 200, "options": 200, "preview": 200, "photo preview": 502, "make": 502,
+                            "make?": 502}
+    finally:
+        for process in (proxy, *pools.values()):
+            process.terminate()
+        for process in (proxy, *pools.values()):
+            process.wait(timeout=60)
