@@ -20,7 +20,7 @@ server imports the package from). `--make-workers 2` runs the README's split lay
 of their own at `--make-nice`, the supporters sending there what the README's nginx map does (/api/post,
 /api/animate, and any request whose body carries a photo).
 `--setup NAME:KEY=VALUE,...` (repeatable) compares setups instead, e.g. `--setup one: --setup
-split:make_workers=2 --setup base:checkout=/work/wt/base`.
+split:make_workers=2 --setup base:checkout=/work/wt/base` (`heavy_bytes=0`: the make pool gets makes only).
 
 `--server gunicorn` runs the README's production command (2 workers); `--server serve` runs
 `solidarity serve` (one process, werkzeug) and `--server gunicorn-plain` the factory under gunicorn's
@@ -129,9 +129,10 @@ class Server:
     port: int
     make_port: int
     processes: list[subprocess.Popen]
+    heavy_bytes: int = HEAVY_BODY_BYTES  # 0: the make pool gets MAKE_PATHS only
 
     def port_for(self, path: str, body_bytes: int = 0) -> int:
-        heavy = path.split("?")[0] in MAKE_PATHS or body_bytes >= HEAVY_BODY_BYTES
+        heavy = path.split("?")[0] in MAKE_PATHS or 0 < self.heavy_bytes <= body_bytes
         return self.make_port if heavy else self.port
 
     def worker_pids(self) -> list[int]:
@@ -140,7 +141,7 @@ class Server:
 
 @contextmanager
 def running_server(kind: str, workers: int = 2, env: dict[str, str] | None = None, checkout: str | None = None,
-                   threads: int = 1, make_workers: int = 0, make_nice: int = 10):
+                   threads: int = 1, make_workers: int = 0, make_nice: int = 10, heavy_bytes: int = HEAVY_BODY_BYTES):
     """`make_workers` > 0: the split layout, makes on a pool of their own at a lower CPU priority (`make_nice`)."""
     environment = {**os.environ, "SOLIDARITY_RATELIMIT": HIGH_LIMIT, **code_environment(checkout), **(env or {})}
     pools = [(free_port(), workers, 0)] + ([(free_port(), make_workers, make_nice)] if make_workers else [])
@@ -152,7 +153,7 @@ def running_server(kind: str, workers: int = 2, env: dict[str, str] | None = Non
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=(lambda n=nice: os.nice(n)) if nice else None))
         for (port, _, _), process in zip(pools, processes):
             wait_until_up(port, process)
-        yield Server(pools[0][0], pools[-1][0], processes)
+        yield Server(pools[0][0], pools[-1][0], processes, heavy_bytes)
     finally:
         for process in processes:
             process.terminate()
@@ -494,7 +495,7 @@ def main() -> None:
     photos = [phone_photo(args.upload_mp, seed) for seed in range(args.photos)]
     here = str(Path(__file__).resolve().parents[1])
     defaults = {"checkout": here, "workers": args.workers, "threads": args.threads, "make_workers": args.make_workers,
-                "make_nice": args.make_nice}
+                "make_nice": args.make_nice, "heavy_bytes": HEAVY_BODY_BYTES}
     setups = {"ours": defaults, **({"baseline": {**defaults, "checkout": args.baseline}} if args.baseline else {})}
     if args.setup:
         setups = dict(parse_setup(text, defaults) for text in args.setup)
