@@ -82,6 +82,7 @@ def instrumented(watch: Stopwatch):
 
     targets = [(campaign, "plan_campaign", "validate"), (flowers, "_source_image", "decode"),
                (flowers, "_compose_background", "background"), (compose, "_blurred", "background"),
+               (compose, "_blurred_part", "background"),
                (compose, "plan_layout", "layout"), (compose, "render", "surface"), (compose, "_base", "surface"),
                (compose, "_opacity_for_contrast", "contrast"), (compose, "worst_contrast", "contrast"),
                (compose, "_draw_text", "text"), (compose, "_draw_shadow", "text"), (posts, "encode", "encode"),

@@ -94,7 +94,8 @@ def render(spec: PostSpec) -> Rendered:
     canvas = background(spec.flower, spec.format.size)
     plan = plan_layout(spec, style, canvas.focus)
     base = _base(spec, style, plan, canvas.image)
-    layer = _frosted(spec.flower, spec.format.size, style.blur) if style.blur else base
+    reads = _layer_reads(plan, style, spec.format.size)
+    layer = _frosted(spec.flower, spec.format.size, style.blur, reads) if style.blur else base
     opacity = _opacity_for_contrast(layer, plan, style, spec.format.size)
     backdrop = _PAINTERS[style.surface](base, layer, spec, style, plan, opacity)
     logo = _place_logo(backdrop, spec, plan, style) if spec.logo else None
@@ -454,7 +455,17 @@ def _paint_frame(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity
 
 def _paint_flag(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
     """White, red, white: the text on the red stripe, white stripes above and below it."""
-    width, height = spec.format.size
+    red, whites = _flag_stripes(plan, style, spec.format.size)
+    for white in whites:
+        if white.width > 0 and white.height > 0:
+            base.paste(_tinted(layer, white, style.ground_colour, style.ground_opacity), white.corners[:2])
+    base.paste(_tinted(layer, red, style.panel_colour, opacity), red.corners[:2])
+    return base
+
+
+def _flag_stripes(plan: _Plan, style: Style, size: tuple[int, int]) -> tuple[Box, tuple[Box, Box]]:
+    """The flag's red stripe (behind the text) and the white stripe either side of it."""
+    width, height = size
     red = Box(plan.surface.left, plan.panel.top, plan.surface.right, plan.panel.bottom)
     if plan.vertical:  # the outer stripe runs to the canvas edge, the inner one matches it up to a limit
         outer = red.top if plan.edge == "top" else height - red.bottom
@@ -464,22 +475,19 @@ def _paint_flag(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity:
                   Box(red.left, red.bottom, red.right, red.bottom + below))
     else:
         whites = (Box(red.left, 0, red.right, red.top), Box(red.left, red.bottom, red.right, height))
-    for white in whites:
-        if white.width > 0 and white.height > 0:
-            base.paste(_tinted(layer, white, style.ground_colour, style.ground_opacity), white.corners[:2])
-    base.paste(_tinted(layer, red, style.panel_colour, opacity), red.corners[:2])
-    return base
+    return red, whites
 
 
 _PAINTERS = {"panel": _paint_panel, "band": _paint_band, "scrim": _paint_scrim, "frame": _paint_frame,
              "flag": _paint_flag}
 
 
-def _frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
-    """The whole picture blurred like frosted glass, once per flower, size and blur (a batch reuses it);
-    an uploaded photo's is not kept (see flowers.background)."""
+def _frosted(flower, size: tuple[int, int], blur: float, reads: Box):
+    """The picture blurred like frosted glass. A bundled or grown flower's whole canvas is blurred once per
+    size and blur (a batch reuses it); an uploaded photo's is not kept (see flowers.background), so only
+    the part the post reads (`reads`, see _layer_reads) is made, with the same bytes."""
     if flower.data is not None:
-        return _blurred(background(flower, size).image, blur)
+        return _blurred_part(background(flower, size).image, blur, reads)
     return _cached_frosted(flower, size, blur)
 
 
@@ -488,12 +496,113 @@ def _cached_frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
     return _blurred(background(flower, size).image, blur)
 
 
+def _blur_factor(radius: float) -> int:
+    return max(1, min(4, int(radius // 4)))  # a wide blur keeps no fine detail: blur a reduced copy
+
+
 def _blurred(image: Image.Image, blur: float) -> Image.Image:
     radius = blur * image.width
-    factor = max(1, min(4, int(radius // 4)))  # a wide blur keeps no fine detail: blur a reduced copy
+    factor = _blur_factor(radius)
     small = image.reduce(factor) if factor > 1 else image
     blurred = small.filter(ImageFilter.GaussianBlur(radius / factor))
     return blurred.resize(image.size, Image.Resampling.BILINEAR) if factor > 1 else blurred
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A part of a canvas-sized picture, cropped from in canvas coordinates like the picture itself."""
+
+    image: Image.Image
+    box: Box
+
+    def crop(self, corners: tuple[int, int, int, int]) -> Image.Image:
+        if not self.box.contains(corners):
+            raise ValueError(f"{corners} reaches outside the frosted part {self.box.corners}")
+        left, top, right, bottom = corners
+        return self.image.crop((left - self.box.left, top - self.box.top,
+                                right - self.box.left, bottom - self.box.top))
+
+
+def _layer_reads(plan: _Plan, style: Style, size: tuple[int, int]) -> Box:
+    """Everything the painters and the contrast search read of the frosted layer: the surface (a card or
+    band holds its panel, where the search looks), or the flag's three stripes."""
+    boxes = [plan.panel, plan.surface]
+    if style.surface == "flag":
+        red, whites = _flag_stripes(plan, style, size)
+        boxes += [red, *(white for white in whites if white.width > 0 and white.height > 0)]
+    return Box(min(box.left for box in boxes), min(box.top for box in boxes),
+               max(box.right for box in boxes), max(box.bottom for box in boxes))
+
+
+def _blurred_part(image: Image.Image, blur: float, want: Box) -> _Part:
+    """`_blurred(image, blur)` inside `want`, byte for byte, from only the picture around it.
+
+    Each stage reads a bounded neighbourhood, so a region grown by that reach gives the same pixels inside:
+    reduce averages factor x factor blocks (the region starts on a block edge, and ends on one or at the
+    picture's edge, where the last partial block is the same); GaussianBlur is three box passes each way,
+    each reading int(box radius) + 1 pixels to a side (the box radius is below the Gaussian's), with the
+    edge pixel repeated past the picture's edge only (the region reaches that edge, or keeps its own edges
+    more than the reach away); the BILINEAR upscale (of the whole canvas: a horizontal pass, then a
+    vertical one) is made as those two passes, each with the whole canvas's scale and sampling centres
+    (see _upscale_span)."""
+    radius = blur * image.width
+    factor = _blur_factor(radius)
+    sigma = radius / factor
+    reach = 3 * (int(sigma) + 2)  # three passes of int(box radius) + 1, box radius < sigma; one spare
+    if factor == 1:
+        x0, x1 = max(0, want.left - reach), min(image.width, want.right + reach)
+        y0, y1 = max(0, want.top - reach), min(image.height, want.bottom + reach)
+        blurred = image.crop((x0, y0, x1, y1)).filter(ImageFilter.GaussianBlur(sigma))
+        return _Part(blurred.crop((want.left - x0, want.top - y0, want.right - x0, want.bottom - y0)), want)
+    xs = _upscale_span(image.width, factor, want.left, want.right, reach)
+    ys = _upscale_span(image.height, factor, want.top, want.bottom, reach)
+    part = image.reduce(factor, (xs.read0 * factor, ys.read0 * factor,
+                                 min(image.width, xs.read1 * factor), min(image.height, ys.read1 * factor)))
+    part = part.filter(ImageFilter.GaussianBlur(sigma))
+    rows = part.height
+    wide = part.resize((xs.out1 - xs.out0, rows), Image.Resampling.BILINEAR,
+                       box=(xs.in0 - xs.read0, 0, xs.in1 - xs.read0, rows))
+    up = wide.resize((wide.width, ys.out1 - ys.out0), Image.Resampling.BILINEAR,
+                     box=(0, ys.in0 - ys.read0, wide.width, ys.in1 - ys.read0))
+    return _Part(up.crop((want.left - xs.out0, want.top - ys.out0, want.right - xs.out0, want.bottom - ys.out0)),
+                 want)
+
+
+@dataclass(frozen=True)
+class _Span:
+    read0: int  # the reduced pixels blurred, [read0, read1)
+    read1: int
+    out0: int  # the upscaled pixels made, [out0, out1), on the canvas
+    out1: int
+    in0: int  # the resize box on the reduced picture, [in0, in1)
+    in1: int
+
+
+def _upscale_span(length: int, factor: int, want0: int, want1: int, reach: int) -> _Span:
+    """One axis of the part: which reduced pixels to blur and which upscaled ones to make for [want0, want1).
+
+    Pillow's resize works out, per output pixel, centre = in0 + (i + 0.5) * scale, with scale =
+    (in1 - in0) / outputs (in0 and in1 pass through float32: integers here, exact), and its taps from the
+    centre, clamped to the input's ends. The whole canvas has in0 = 0 and scale = small / length. A part
+    keeps that scale only if outputs * small / length is a whole number, i.e. outputs is a multiple of
+    q = length / gcd(length, small). When scale is a dyadic fraction (q a power of two) every product and
+    sum above is exact, so a part's centres, shifted by where its input starts, are the whole canvas's;
+    otherwise the part starts where the canvas does (the same computation, i for i). Either way the
+    wanted pixels' taps stay more than the blur's reach inside the blurred part, or at the picture's end
+    (clamped alike)."""
+    small = -(-length // factor)
+    common = math.gcd(length, small)
+    q, p = length // common, small // common
+    dyadic = q & (q - 1) == 0
+    out0 = want0 // q * q if dyadic else 0
+    out1 = min(length, -(-want1 // q) * q)
+    in0, in1 = out0 * p // q, out1 * p // q
+    # a wanted pixel's taps lie within [floor(want0 * scale) - 1, ceil(want1 * scale) + 1)
+    tap0 = max(0, want0 * p // q - 2)
+    tap1 = min(small, -(-want1 * p // q) + 2)
+    read0 = max(0, tap0 - reach) if dyadic else 0
+    read1 = min(small, max(in1, tap1 + reach))
+    return _Span(read0, read1, out0, out1, in0, in1)
 
 
 @bytes_bounded(8 * MB)

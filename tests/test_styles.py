@@ -167,7 +167,7 @@ def test_the_surface_opacity_is_the_lowest_that_passes_pixel_by_pixel(backdrop_p
 
     spec = spec_for(name, "instagram-portrait", flower=str(backdrop_photo), message=BELARUSIAN)
     rendered, style = render(spec), style_for(spec)
-    layer = _frosted(spec.flower, spec.format.size, style.blur) if style.blur else \
+    layer = _frosted(spec.flower, spec.format.size, style.blur, Box(0, 0, *spec.format.size)) if style.blur else \
         background(spec.flower, spec.format.size).image
     margin = max(2, round(style.padding * min(spec.format.size) / 4))  # as the search looks round the text
     panel, text = rendered.panel, (rendered.message_box.left, rendered.message_box.top,

@@ -1,0 +1,154 @@
+"""The frosted layer under an uploaded photo's surface: made only where the post reads it, with the bytes
+the whole-canvas blur gives there."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw, ImageFilter
+
+from generator import compose
+from generator.flowers.upload import uploaded_flower
+from generator.errors import LayoutError
+from generator.layout import Box
+from generator.spec import PostRequest, plan_posts
+from generator.styles import STYLES
+
+PRESET_SIZES = [(1080, 1080), (1080, 1350), (1080, 1440), (1080, 1920), (1600, 900), (1200, 630), (1200, 627)]
+
+
+def picture(size: tuple[int, int], seed: int) -> Image.Image:
+    """Noise, shapes and hard edges, so a pixel read from the wrong place shows."""
+    rng = random.Random(seed)
+    width, height = size
+    image = Image.merge("RGB", [Image.effect_noise(size, rng.choice((10, 60, 120))) for _ in range(3)])
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.uniform(-20, width), rng.uniform(-20, height)
+        draw.rectangle((x, y, x + rng.uniform(1, width / 2), y + rng.uniform(1, height / 2)),
+                       fill=tuple(rng.randrange(256) for _ in range(3)))
+    return image
+
+
+def assert_same_part(image: Image.Image, blur: float, want: Box) -> None:
+    part = compose._blurred_part(image, blur, want)
+    assert part.box == want
+    assert part.image.size == (want.width, want.height)
+    assert part.image.tobytes() == compose._blurred(image, blur).crop(want.corners).tobytes()
+
+
+def boxes(size: tuple[int, int]):
+    width, height = size
+
+    @st.composite
+    def box(draw) -> Box:
+        kind = draw(st.sampled_from(["any", "band", "column", "edge", "tiny"]))
+        left = draw(st.integers(0, width - 1))
+        right = draw(st.integers(left + 1, width))
+        top = draw(st.integers(0, height - 1))
+        bottom = draw(st.integers(top + 1, height))
+        if kind == "band":
+            left, right = 0, width
+        elif kind == "column":
+            top, bottom = 0, height
+        elif kind == "edge":  # running out to the far corner
+            right, bottom = width, height
+        elif kind == "tiny":
+            right, bottom = left + 1, top + 1
+        return Box(left, top, right, bottom)
+
+    return box()
+
+
+@st.composite
+def cases(draw):
+    if draw(st.booleans()):
+        size = draw(st.sampled_from(PRESET_SIZES))
+        size = (size[0] // 4, size[1] // 4) if draw(st.booleans()) else size  # the real aspect, quicker
+    else:
+        size = (draw(st.integers(1, 420)), draw(st.integers(1, 420)))
+    # blur * width / 4 picks the reduce factor: cover 1 (no reduce) to 4, and the clamp above 4
+    radius = draw(st.one_of(st.floats(0.3, 7.99), st.floats(8, 11.99), st.floats(12, 15.99), st.floats(16, 90)))
+    blur = radius / size[0]
+    return size, blur, draw(boxes(size)), draw(st.integers(0, 2**16))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_a_part_of_the_blur_is_the_whole_blur_there(case) -> None:
+    size, blur, want, seed = case
+    assert_same_part(picture(size, seed), blur, want)
+
+
+@pytest.mark.parametrize("size", PRESET_SIZES)
+@pytest.mark.parametrize("blur", sorted({style.blur for style in STYLES.values() if style.blur}))
+def test_the_styles_blur_at_every_preset_size_edge_to_edge(size: tuple[int, int], blur: float) -> None:
+    """The real sizes and blurs, with parts along each edge (where clamping and partial blocks are) and in
+    the middle, at block-aligned and unaligned edges."""
+    image = picture(size, sum(size))
+    width, height = size
+    for want in (Box(0, 0, width, height), Box(0, height // 2 + 1, width, height), Box(0, 0, width, height // 3),
+                 Box(width * 3 // 5, 0, width, height), Box(0, 0, width // 3 + 2, height),
+                 Box(width // 10 + 3, height // 2 - 1, width - width // 10, height - height // 12),
+                 Box(width - 1, height - 1, width, height)):
+        assert_same_part(image, blur, want)
+
+
+def test_a_part_refuses_a_crop_outside_it() -> None:
+    part = compose._Part(Image.new("RGB", (10, 10)), Box(5, 5, 15, 15))
+    assert part.crop((6, 7, 15, 15)).size == (9, 8)
+    with pytest.raises(ValueError):
+        part.crop((4, 5, 10, 10))
+
+
+def jpeg(size: tuple[int, int], seed: int) -> bytes:
+    buffer = io.BytesIO()
+    picture(size, seed).filter(ImageFilter.GaussianBlur(1)).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def upload():
+    return uploaded_flower(jpeg((1500, 1300), 7), "phone.jpg")
+
+
+def whole_canvas_frosted(flower, size, blur, reads):
+    """The layer as it was: the whole canvas blurred."""
+    return compose._blurred(compose.background(flower, size).image, blur)
+
+
+MESSAGES = ["Freedom for political prisoners",
+            "We stand with every one of them, and we will not stop saying their names until they are free. " * 2]
+
+
+@pytest.mark.parametrize("style", [name for name, style in STYLES.items() if style.blur])
+def test_an_uploaded_photo_renders_the_same_as_with_the_whole_canvas_blurred(
+        upload, style: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every format, a short and a long message: the post's pixels are the ones the whole-canvas layer
+    gave (and the part covers every read, or its crop would refuse)."""
+    for message in MESSAGES:
+        for spec in plan_posts(PostRequest(flower=upload, message=message, formats=("all",), style=style)):
+            try:
+                ours = compose.render(spec)
+            except LayoutError:  # too long for this format: nothing to compare
+                continue
+            with monkeypatch.context() as patched:
+                patched.setattr(compose, "_frosted", whole_canvas_frosted)
+                theirs = compose.render(spec)
+            assert ours.image.tobytes() == theirs.image.tobytes(), (style, spec.format.name, message)
+            assert ours.opacity == theirs.opacity
+            assert ours.under_text[1].tobytes() == theirs.under_text[1].tobytes()
+
+
+def test_a_bundled_flower_keeps_its_whole_canvas_cached() -> None:
+    from generator.flowers import resolve_flower
+
+    flower = resolve_flower("cornflower")
+    size = (1080, 1350)
+    layer = compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10))
+    assert layer.size == size
+    assert compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10)) is layer
