@@ -2,7 +2,8 @@
 
 Each simulated supporter does the real journey, one request after another without pause: open the page (the page,
 its options and two flower thumbnails), 10 preview edits (a new message each, so no HTTP cache can answer),
-one preview with an uploaded 12-megapixel photo, and one make of 3 platforms with that photo. The script
+one preview with an uploaded 12-megapixel photo (a new one each journey: see as_new_photo), and one make
+of 3 platforms with that photo. The script
 starts the server itself on a free loopback port, runs each level of concurrency in turn, and samples the
 RSS of every worker process from /proc while it runs, and the workers' CPU time per request (which, unlike
 latency, does not depend on what else the machine is doing). Each supporter first makes `--warmup` journeys
@@ -70,6 +71,15 @@ def phone_photo(megapixels: float = 12, seed: int = 5) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
+
+
+def as_new_photo(photo: bytes, tag: str) -> bytes:
+    """The same JPEG with a comment segment of its own: other bytes, so no worker's cache knows it (its caches
+    are keyed by the upload's content), and the same cost to decode. Each journey is a new supporter with a
+    photo of their own; a few photos shared by every supporter would soon be answered from memory."""
+    assert photo[:2] == b"\xff\xd8", "not a JPEG"
+    comment = tag.encode()
+    return photo[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + photo[2:]
 
 
 def multipart(fields: list[tuple[str, str]], photo: bytes | None = None) -> tuple[bytes, str]:
@@ -257,6 +267,7 @@ class Supporter:
     def __init__(self, server: Server, photo: bytes, seed: int, results: list, deadline: float):
         self.server, self.photo, self.results, self.deadline = server, photo, results, deadline
         self.rng = random.Random(seed)
+        self.seed, self.journeys = seed, 0
         self.connections: dict[int, http.client.HTTPConnection] = {}
 
     def call(self, endpoint: str, method: str, path: str, body: bytes | None = None,
@@ -294,10 +305,12 @@ class Supporter:
                                     ("style", style), ("lang", "en")])
             self.call("preview", "POST", "/api/preview", body, kind)
         message = rng.choice(MESSAGES)
-        body, kind = multipart([("message", message), ("format", FORMATS[0]), ("lang", "en")], self.photo)
+        self.journeys += 1
+        photo = as_new_photo(self.photo, f"supporter {self.seed}, journey {self.journeys}, {uuid.uuid4().hex}")
+        body, kind = multipart([("message", message), ("format", FORMATS[0]), ("lang", "en")], photo)
         self.call("photo preview", "POST", "/api/preview", body, kind)
         body, kind = multipart([("message", message), ("lang", "en")]
-                               + [("format", name) for name in FORMATS[:3]], self.photo)
+                               + [("format", name) for name in FORMATS[:3]], photo)
         self.call("make (3)", "POST", "/api/post", body, kind)
 
 
