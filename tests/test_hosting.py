@@ -235,13 +235,20 @@ def test_the_readmes_heavy_pool_is_the_production_command_niced_and_gets_the_ful
     for rule in create_app().url_map.iter_rules():
         full_size = rule.endpoint in ("page.post", "page.animate")
         assert bool(re.search(by_path[1:], rule.rule)) == full_size, rule.rule
-    # By size: any request whose body carries a photo; a form without one stays with the page.
-    [(by_size, size_pool, fallback)] = re.findall(
-        r'map \$content_length \$solidarity_pool \{.*\n\s+"(\S+)"\s+(\w+);\n\s+default\s+(\S+);', readme)
-    assert size_pool == "solidarity_heavy" and fallback == "$solidarity_by_path"
+    # By size: any request whose body may carry a photo; a form without one stays with the page.
+    [block] = re.findall(r'map "\$content_length:\$http_transfer_encoding" \$solidarity_pool \{(.*?)\n\}', readme, re.S)
+    rules = re.findall(r'^\s+"~(\S+)"\s+(\w+);', block, re.M)
+    [fallback] = re.findall(r"^\s+default\s+(\S+);", block, re.M)
+    assert fallback == "$solidarity_by_path" and {pool for _, pool in rules} == {"solidarity_heavy"}
+
+    def pool(content_length: str, transfer_encoding: str = "") -> str:  # nginx's map: the first regex that matches
+        value = f"{content_length}:{transfer_encoding}"
+        return next((name for pattern, name in rules if re.search(pattern, value)), fallback)
+
     heavy = [length for length in ("", "0", "4096", "99999", "100000", "2500000", "26000000")
-             if re.search(by_size[1:], length)]
+             if pool(length) == "solidarity_heavy"]
     assert heavy == ["100000", "2500000", "26000000"]
+    assert pool("", "chunked") == "solidarity_heavy"  # a body of untold length may be a photo
     longest_form, _ = multipart([("message", "ж" * 2000), ("tags", "@amnesty " * 40), ("format", "x")], None, "")
     assert len(longest_form) < 100_000
 
@@ -409,18 +416,19 @@ def readme_nginx_config(folder: Path, ports: dict[str, int]) -> str:
     """The README's nginx blocks as a whole config, changed only where a test must: loopback ports, a
     self-signed certificate and files in `folder`; the heavy pool's `proxy_pass` put in as the README says."""
     site, pools, location = re.findall(r"```nginx\n(.*?)```", README.read_text(encoding="utf-8"), re.S)[:3]
+    [plain_location] = re.findall(r"^    location / \{\n.*?^    \}\n", site, re.S | re.M)
     changes = [
+        (site, plain_location, location),  # the heavy pool's `location /`, as the README says to put it
         (pools, "server 127.0.0.1:8000;", f"server 127.0.0.1:{ports['page']};"),
         (pools, "server 127.0.0.1:8001;", f"server 127.0.0.1:{ports['heavy']};"),
         (site, "listen 443 ssl default_server;", f"listen 127.0.0.1:{ports['tls']} ssl default_server;"),
         (site, "listen 443 ssl;", f"listen 127.0.0.1:{ports['tls']} ssl;"),
-        (site, "listen 80;", f"listen 127.0.0.1:{ports['plain']};"),
+        (site, "listen 80 default_server;", f"listen 127.0.0.1:{ports['plain']} default_server;"),
+        (site, "root /var/www/letsencrypt;", f"root {folder / 'webroot'};"),
         (site, "/etc/letsencrypt/live/posts.example.org/fullchain.pem", str(folder / "cert.pem")),
         (site, "/etc/letsencrypt/live/posts.example.org/privkey.pem", str(folder / "key.pem")),
         (site, "/var/log/nginx/solidarity.error.log", str(folder / "error.log")),
         (site, "/dev/shm/solidarity-nginx", str(folder / "proxy")),
-        (site, "        proxy_pass http://127.0.0.1:8000;\n", ""),
-        (site, "        proxy_read_timeout 45s;\n", location),
     ]
     texts = {"site": site, "pools": pools}
     for text, old, new in changes:
@@ -430,30 +438,50 @@ def readme_nginx_config(folder: Path, ports: dict[str, int]) -> str:
     user = "user root;\n" if os.geteuid() == 0 else ""
     return (f"{user}pid {folder}/nginx.pid;\nerror_log {folder}/main.log;\nevents {{}}\nhttp {{\n"
             f"client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/f;\n"
-            f"uwsgi_temp_path {folder}/u; scgi_temp_path {folder}/s; access_log off;\n"
+            f"uwsgi_temp_path {folder}/u; scgi_temp_path {folder}/s;\n"
+            f"access_log {folder}/access.log;\n"  # as Debian's nginx.conf has it: the site's own lines must win
             f"{texts['pools']}{texts['site']}}}\n")
 
 
-def through_nginx(port: int, method: str, path: str, body: bytes | None = None, kind: str | None = None):
-    """One request over TLS to posts.example.org, as a phone's browser sends it: the status and the body."""
+def through_nginx(port: int, method: str, path: str, body=None, kind: str | None = None, **headers: str):
+    """One request over TLS to posts.example.org, as a phone's browser sends it: the status (None when the
+    server closes the connection without an answer) and the body. A body that is a list goes in chunks."""
     context = ssl.create_default_context()
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
     connection = http.client.HTTPConnection("posts.example.org", timeout=60)
     connection.sock = context.wrap_socket(socket.create_connection(("127.0.0.1", port)),
                                           server_hostname="posts.example.org")
-    connection.request(method, path, body=body, headers={"Content-Type": kind} if kind else {})
+    headers = {name.replace("_", "-"): value for name, value in headers.items()}
+    if kind:
+        headers["Content-Type"] = kind
+    try:
+        connection.request(method, path, body=body, headers=headers, encode_chunked=isinstance(body, list))
+        response = connection.getresponse()
+        return response.status, response.read()
+    except http.client.RemoteDisconnected:
+        return None, b""
+    finally:
+        connection.close()
+
+
+def plain_http(port: int, path: str) -> tuple[int, str | None]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path, headers={"Host": "posts.example.org"})
     response = connection.getresponse()
-    answer = response.status, response.read()
+    response.read()
     connection.close()
-    return answer
+    return response.status, response.getheader("Location")
 
 
 @pytest.mark.skipif(NGINX is None or shutil.which("openssl") is None, reason="nginx or openssl is not installed")
-def test_the_readmes_nginx_sends_makes_and_photos_to_the_heavy_pool_and_the_rest_to_the_page(tmp_path):
+def test_the_readmes_nginx_sends_makes_and_photos_to_the_heavy_pool_and_records_no_one(tmp_path):
     ports = {name: free_port() for name in ("page", "heavy", "tls", "plain")}
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
                     "/CN=posts.example.org", "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
                    check=True, capture_output=True)
+    challenge = tmp_path / "webroot" / ".well-known" / "acme-challenge" / "token-1"
+    challenge.parent.mkdir(parents=True)
+    challenge.write_text("proof", encoding="utf-8")
     (tmp_path / "nginx.conf").write_text(readme_nginx_config(tmp_path, ports), encoding="utf-8")
     checked = subprocess.run([NGINX, "-t", "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
@@ -466,29 +494,37 @@ def test_the_readmes_nginx_sends_makes_and_photos_to_the_heavy_pool_and_the_rest
         pools[name] = subprocess.Popen([sys.executable, "-m", "gunicorn", *argv], cwd=tmp_path, env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     proxy = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     buffer = io.BytesIO()
     Image.effect_noise((420, 420), 90).convert("RGB").save(buffer, "JPEG", quality=95)
     photo = buffer.getvalue()
     assert len(photo) >= 100_000
     plain, plain_kind = multipart([("message", "Free the medics"), ("format", "x")], None, "")
     with_photo, photo_kind = multipart([("message", "Free the medics"), ("format", "x")], photo, "meadow.jpg")
-    requests = {"page": ("GET", "/", None, None), "options": ("GET", "/api/options", None, None),
-                "preview": ("POST", "/api/preview", plain, plain_kind),
+    requests = {"page": ("GET", "/"), "options": ("GET", "/api/options"), "page health": ("GET", "/healthz"),
+                "heavy health": ("GET", "/healthz/heavy"), "preview": ("POST", "/api/preview", plain, plain_kind),
                 "photo preview": ("POST", "/api/preview", with_photo, photo_kind),
+                "chunked photo": ("POST", "/api/preview", [with_photo[:50_000], with_photo[50_000:]], photo_kind),
                 "make": ("POST", "/api/post", plain, plain_kind), "make?": ("POST", "/api/post?x=1", plain, plain_kind)}
+    heavy = {"heavy health", "photo preview", "chunked photo", "make", "make?"}
     try:
         for name in ("page", "heavy"):
             wait_for_health(ports[name], pools[name])
         assert {name: through_nginx(ports["tls"], *request)[0] for name, request in requests.items()} == {
             name: 200 for name in requests}
+        # Another name, even with this certificate's: no answer at all. Plain HTTP: to https, but renewals.
+        assert through_nginx(ports["tls"], "GET", "/", Host="other.example") == (None, b"")
+        assert plain_http(ports["plain"], "/?lang=be") == (301, "https://posts.example.org/?lang=be")
+        assert plain_http(ports["plain"], "/.well-known/acme-challenge/token-1") == (200, None)
         pools["heavy"].terminate()
         pools["heavy"].wait(timeout=60)
         statuses = {name: through_nginx(ports["tls"], *request)[0] for name, request in requests.items()}
-        assert statuses == {"page": 200, "options": 200, "preview": 200, "photo preview": 502, "make": 502,
-                            "make?": 502}
+        assert statuses == {name: 502 if name in heavy else 200 for name in requests}
     finally:
         for process in (proxy, *pools.values()):
             process.terminate()
         for process in (proxy, *pools.values()):
             process.wait(timeout=60)
+    logs = {path.name: path.read_text(encoding="utf-8") for path in tmp_path.glob("*.log")}
+    assert logs.get("access.log", "") == ""  # the site's `access_log off` wins over nginx.conf's log
+    assert not [name for name, text in logs.items() if "127.0.0.1" in text or "client:" in text], logs
