@@ -146,6 +146,16 @@ def test_the_check_says_which_ticked_platforms_the_message_fits_without_renderin
     assert empty["formats"] == [] and empty["field"] == "message" and empty["error"].startswith("Паведамленне пустое")
 
 
+def test_the_check_takes_all_as_every_platform_as_a_make_does_and_names_an_unknown_one(client):
+    from generator.formats import FORMATS
+
+    every = client.post("/api/check?hl=be", data={"message": "Дзякуй", "format": ["all", "x"]})
+    assert every.status_code == 200  # it was a 500: the check planned "all" as one platform
+    assert [result["format"] for result in every.get_json()["formats"]] == list(FORMATS)
+    unknown = client.post("/api/check?hl=be", data={"message": "Дзякуй", "format": "nosuch"})
+    assert unknown.status_code == 200 and unknown.get_json()["formats"] == [] and "nosuch" in unknown.get_json()["error"]
+
+
 def test_the_check_and_make_agree_on_a_message_of_stacked_marks(client):
     # The check measured the lines without their marks' ink: it said the Story fits, then Make refused it.
     data = {"message": "e" + "\u0301" * 30, "format": ["x", "instagram-story"]}

@@ -15,8 +15,14 @@ def fit_report(post_request, formats: tuple[str, ...]) -> dict[str, Any]:
 
     An error that is not about one platform (an empty message, a character no font has) is reported once.
     """
+    from generator.formats import resolve_formats
+
+    try:  # "all" is every platform here too, as for a preview or a make
+        names = [fmt.name for fmt in resolve_formats(formats)] if formats else []
+    except SolidarityError as error:
+        return {"formats": [], **described(error)}
     results = []
-    for name in formats:
+    for name in names:
         try:
             _check(post_request, name)
         except SolidarityError as error:
