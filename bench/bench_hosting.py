@@ -17,11 +17,11 @@ instant nor the tail with fewer supporters left is in them (`--warmup 0` counts 
 
 `--baseline CHECKOUT --rounds N` runs the same from another checkout's code (a worktree of main, say), in
 alternating rounds, and prints the medians side by side (the line each setup starts with says where its
-server imports the package from). `--make-workers 2` runs the README's split layout: makes and photos on a pool
-of their own at `--make-nice`, the supporters sending there what the README's nginx map does (/api/post,
-/api/animate, and any request whose body carries a photo).
+server imports the package from). `--make-workers 2` runs the README's split layout: makes on a pool of their
+own at `--make-nice`, the supporters sending /api/post and /api/animate there as the README's nginx does.
 `--setup NAME:KEY=VALUE,...` (repeatable) compares setups instead, e.g. `--setup one: --setup
-split:make_workers=2 --setup base:checkout=/work/wt/base` (`heavy_bytes=0`: the make pool gets makes only).
+split:make_workers=2 --setup base:checkout=/work/wt/base` (`heavy_bytes=100000`: photo-carrying bodies go to
+the make pool too, a route measured and not taken: a supporter's own photo then previewed at make speed).
 
 `--server gunicorn` runs the README's production command (2 workers); `--server serve` runs
 `solidarity serve` (one process, werkzeug) and `--server gunicorn-plain` the factory under gunicorn's
@@ -127,8 +127,7 @@ def code_in_use(checkout: str | None) -> str:
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
-MAKE_PATHS = ("/api/post", "/api/animate")  # what the split layout's proxy sends to the make pool,
-HEAVY_BODY_BYTES = 100_000  # and any request with a body this large: one carrying a photo (the README's nginx map)
+MAKE_PATHS = ("/api/post", "/api/animate")  # what the split layout's proxy sends to the make pool (README)
 
 
 @dataclass
@@ -139,7 +138,7 @@ class Server:
     port: int
     make_port: int
     processes: list[subprocess.Popen]
-    heavy_bytes: int = HEAVY_BODY_BYTES  # 0: the make pool gets MAKE_PATHS only
+    heavy_bytes: int = 0  # > 0: bodies of this many bytes too (a photo's preview), an alternative route measured
 
     def port_for(self, path: str, body_bytes: int = 0) -> int:
         heavy = path.split("?")[0] in MAKE_PATHS or 0 < self.heavy_bytes <= body_bytes
@@ -151,7 +150,7 @@ class Server:
 
 @contextmanager
 def running_server(kind: str, workers: int = 2, env: dict[str, str] | None = None, checkout: str | None = None,
-                   threads: int = 1, make_workers: int = 0, make_nice: int = 10, heavy_bytes: int = HEAVY_BODY_BYTES):
+                   threads: int = 1, make_workers: int = 0, make_nice: int = 10, heavy_bytes: int = 0):
     """`make_workers` > 0: the split layout, makes on a pool of their own at a lower CPU priority (`make_nice`)."""
     environment = {**os.environ, "SOLIDARITY_RATELIMIT": HIGH_LIMIT, **code_environment(checkout), **(env or {})}
     pools = [(free_port(), workers, 0)] + ([(free_port(), make_workers, make_nice)] if make_workers else [])
@@ -498,8 +497,7 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=300, help="the longest a level may run")
     parser.add_argument("--json", dest="as_json", action="store_true")
     parser.add_argument("--make-workers", type=int, default=0, help="the split layout: this many workers in a pool "
-                        "of their own for makes and photos (the proxy routes /api/post, /api/animate and any body "
-                        f"of {HEAVY_BODY_BYTES:,} bytes or more there)")
+                        "of their own for makes (the proxy routes /api/post and /api/animate there)")
     parser.add_argument("--make-nice", type=int, default=10, help="the make pool's nice value (a lower CPU priority)")
     parser.add_argument("--setup", action="append", default=[], metavar="NAME:KEY=VALUE,...",
                         help="a setup to run in the alternating rounds instead of ours (and --baseline), e.g. "
@@ -508,7 +506,7 @@ def main() -> None:
     photos = [phone_photo(args.upload_mp, seed) for seed in range(args.photos)]
     here = str(Path(__file__).resolve().parents[1])
     defaults = {"checkout": here, "workers": args.workers, "threads": args.threads, "make_workers": args.make_workers,
-                "make_nice": args.make_nice, "heavy_bytes": HEAVY_BODY_BYTES}
+                "make_nice": args.make_nice, "heavy_bytes": 0}
     setups = {"ours": defaults, **({"baseline": {**defaults, "checkout": args.baseline}} if args.baseline else {})}
     if args.setup:
         setups = dict(parse_setup(text, defaults) for text in args.setup)
