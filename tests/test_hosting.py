@@ -229,6 +229,10 @@ def test_the_readmes_heavy_pool_is_the_production_command_niced_and_gets_exactly
     upstreams = dict(re.findall(r"upstream (\w+) +\{ server (\S+); \}", readme))
     assert upstreams == {"solidarity_page": option(command, "--bind"), "solidarity_heavy": option(heavy_pool, "--bind")}
     assert "proxy_pass http://$solidarity_pool;" in readme
+    # Its longer time limit (and gunicorn's kill 10 s later) ends before nginx stops waiting, in both forms.
+    [by_hand, unit] = re.findall(r"SOLIDARITY_REQUEST_TIMEOUT=(\d+)", readme)
+    [read_timeout] = re.findall(r"proxy_pass http://\$solidarity_pool;(?:\n.*?)*?proxy_read_timeout (\d+)s;", readme)
+    assert by_hand == unit and int(unit) + 10 <= int(read_timeout)
     # The page's full-size answers (a post, a video) go to the heavy pool, and nothing else.
     [(by_path, path_pool)] = re.findall(r"map \$uri \$solidarity_pool \{.*\n\s+(\S+)\s+(\w+);\n\s+default\s+solidarity_page;",
                                        readme)
