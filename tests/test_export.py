@@ -93,6 +93,21 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, mon
     assert [p.name for p in tmp_path.iterdir()] == ["post.jpg"]
 
 
+def test_a_write_is_readable_by_all_and_its_temporary_never_follows_a_link_or_reuses_a_name(tmp_path, monkeypatch):
+    target = tmp_path / "post.jpg"
+    atomic_write(target, b"new")
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o644
+    # A temporary name that is taken (by a file, or by a link planted to redirect the write) is passed over.
+    names = iter([b"\x00" * 6, b"\x01" * 6])
+    monkeypatch.setattr(os, "urandom", lambda count: next(names))
+    (tmp_path / "elsewhere").write_bytes(b"keep")
+    (tmp_path / ".caption.txt.000000000000.part").symlink_to(tmp_path / "elsewhere")
+    atomic_write(tmp_path / "caption.txt", b"words")
+    assert (tmp_path / "caption.txt").read_bytes() == b"words" and (tmp_path / "elsewhere").read_bytes() == b"keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".caption.txt.000000000000.part", "caption.txt",
+                                                          "elsewhere", "post.jpg"]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Дзякуй, ўрачы!", "dzjakuj-urachy"),  # transliterated by NFKD only partially: what survives is ASCII
     ("../../etc/passwd", "etc-passwd"),
