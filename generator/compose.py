@@ -600,7 +600,7 @@ def _upscale_span(length: int, factor: int, want0: int, want1: int, reach: int) 
     # a wanted pixel's taps lie within [floor(want0 * scale) - 1, ceil(want1 * scale) + 1)
     tap0 = max(0, want0 * p // q - 2)
     tap1 = min(small, -(-want1 * p // q) + 2)
-    read0 = max(0, tap0 - reach) if dyadic else 0
+    read0 = min(in0, max(0, tap0 - reach)) if dyadic else 0  # the resize box starts inside what is blurred
     read1 = min(small, max(in1, tap1 + reach))
     return _Span(read0, read1, out0, out1, in0, in1)
 

@@ -66,11 +66,15 @@ def boxes(size: tuple[int, int]):
 
 @st.composite
 def cases(draw):
-    if draw(st.booleans()):
+    kind = draw(st.sampled_from(["preset", "any", "power of two"]))
+    if kind == "preset":
         size = draw(st.sampled_from(PRESET_SIZES))
         size = (size[0] // 4, size[1] // 4) if draw(st.booleans()) else size  # the real aspect, quicker
-    else:
+    elif kind == "any":
         size = (draw(st.integers(1, 420)), draw(st.integers(1, 420)))
+    else:  # a side whose sampling grid is coarse when reduced by 3 (q = side / gcd(side, ceil(side / 3)))
+        sides = st.sampled_from([16, 32, 64, 128, 256, 512])
+        size = (draw(sides), draw(st.one_of(sides, st.integers(1, 300))))
     # blur * width / 4 picks the reduce factor: cover 1 (no reduce) to 4, and the clamp above 4
     radius = draw(st.one_of(st.floats(0.3, 7.99), st.floats(8, 11.99), st.floats(12, 15.99), st.floats(16, 90)))
     blur = radius / size[0]
@@ -96,6 +100,15 @@ def test_the_styles_blur_at_every_preset_size_edge_to_edge(size: tuple[int, int]
                  Box(width // 10 + 3, height // 2 - 1, width - width // 10, height - height // 12),
                  Box(width - 1, height - 1, width, height)):
         assert_same_part(image, blur, want)
+
+
+@pytest.mark.parametrize("size, radius, want", [((128, 128), 13, Box(100, 0, 128, 128)),
+                                                ((1024, 1024), 12, Box(339, 587, 899, 969)),
+                                                ((2048, 300), 14, Box(1500, 10, 2048, 300))])
+def test_a_power_of_two_side_reduced_by_three_is_cut_exactly(size, radius, want) -> None:
+    """Its sampling grid is coarse (q = 512 at 1024), so the resize box starts well before the part wanted:
+    the part blurred must reach back to it (it raised "box offset can't be negative")."""
+    assert_same_part(picture(size, 7), radius / size[0], want)
 
 
 def test_a_part_refuses_a_crop_outside_it() -> None:
