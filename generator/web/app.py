@@ -11,6 +11,8 @@ import io
 import traceback
 
 from flask import Flask, Request, request
+from werkzeug.exceptions import BadRequest
+from werkzeug.formparser import FormDataParser
 
 from generator.web import failures, language, security
 from generator.web.answers import MAX_UPLOAD_BYTES
@@ -19,44 +21,28 @@ from generator.web.views import page
 DEFAULT_HOST = "127.0.0.1"
 
 
+class _StrictFormParser(FormDataParser):
+    """werkzeug's form parser, but a form it cannot read is refused (400, in the page's words), not taken as
+    empty: werkzeug's decoder raises ValueError for a multipart body cut short before its closing delimiter
+    (or one with no usable boundary), and its parser is silent by default, so the post would have been made
+    from the defaults, the supporter's words and photo gone, as if nothing were wrong."""
+
+    def parse(self, stream, mimetype, content_length, options=None):
+        self.silent = False
+        try:
+            return super().parse(stream, mimetype, content_length, options)
+        except ValueError:
+            raise BadRequest() from None
+
+
 class InMemoryRequest(Request):
     """A request whose uploaded files are parsed into memory, never spooled to a temporary file, and whose
-    form is refused when it was cut short: werkzeug drops a part that never ended (a photo, say) and parses
-    the rest, so the post would be made with the bundled flower instead, as if nothing were wrong."""
+    unreadable form is refused (see _StrictFormParser)."""
+
+    form_data_parser_class = _StrictFormParser
 
     def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
         return io.BytesIO()
-
-    def _get_stream_for_parsing(self):
-        stream = super()._get_stream_for_parsing()
-        boundary = self.mimetype_params.get("boundary", "") if self.mimetype == "multipart/form-data" else ""
-        if boundary:
-            stream = _ClosingSeen(stream, b"--" + boundary.encode("latin-1", "replace") + b"--")
-            self.__dict__["_form_close"] = stream
-        return stream
-
-    def _load_form_data(self) -> None:
-        super()._load_form_data()
-        close = self.__dict__.pop("_form_close", None)
-        if close is not None and not close.seen:
-            from werkzeug.exceptions import BadRequest
-
-            raise BadRequest()  # once: the error's handler may still read what arrived (the page's language)
-
-
-class _ClosingSeen:
-    """Reads through a stream and notes whether the multipart body's closing delimiter went by."""
-
-    def __init__(self, stream, delimiter: bytes):
-        self.stream, self.delimiter, self.seen, self._carry = stream, delimiter, False, b""
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
-        if not self.seen and data:
-            window = self._carry + data
-            self.seen = self.delimiter in window
-            self._carry = window[-(len(self.delimiter) - 1):]
-        return data
 
 
 class SolidarityApp(Flask):
