@@ -320,18 +320,18 @@ class SteadyWindow:
 
     def __init__(self, supporters: int, pids: list[int]):
         self.warming, self.pids, self.lock = supporters, pids, threading.Lock()
-        self.start = self.end = None  # (perf_counter seconds, workers' CPU ns)
+        self.start = self.end = None  # (perf_counter seconds, workers' CPU seconds)
 
     def warmed_up(self) -> None:
         with self.lock:
             self.warming -= 1
             if self.warming == 0:
-                self.start = (time.perf_counter(), cpu_ns(self.pids))
+                self.start = (time.perf_counter(), cpu_seconds(self.pids))
 
     def finished(self) -> None:
         with self.lock:
             if self.end is None:
-                self.end = (time.perf_counter(), cpu_ns(self.pids))
+                self.end = (time.perf_counter(), cpu_seconds(self.pids))
 
 
 def run_level(server: Server, supporters: int, journeys: int, photos: list[bytes], max_seconds: float,
@@ -356,16 +356,18 @@ def run_level(server: Server, supporters: int, journeys: int, photos: list[bytes
         supporter.close()
 
     threads = [threading.Thread(target=one, args=(index,)) for index in range(supporters)]
-    whole = (time.perf_counter(), cpu_ns(pids))
+    # CPU from /proc/PID/stat, which counts threads that have ended (werkzeug's, one a request, under serve).
+    whole = (time.perf_counter(), cpu_seconds(pids))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    start, end = window.start or whole, window.end or (time.perf_counter(), cpu_ns(pids))
-    if end[0] <= start[0]:  # a supporter was done before the last one warmed up (a deadline): take the whole run
-        start, end = whole, (time.perf_counter(), cpu_ns(pids))
+    done = (time.perf_counter(), cpu_seconds(pids))
+    start, end = window.start or whole, window.end or done
+    if warmup == 0 or end[0] <= start[0]:  # the whole run asked for, or a supporter done before the last warmed up
+        start, end = whole, done
     measured = [result for result in results if start[0] <= result[3] < end[0]]
-    elapsed, cpu = end[0] - start[0], (end[1] - start[1]) / 1e9
+    elapsed, cpu = end[0] - start[0], end[1] - start[1]
     peak = sampler.stop()
     summary = summarise(measured, elapsed, supporters, peak)
     summary["warmup_journeys"] = warmup

@@ -258,7 +258,8 @@ def wait_for_health(port: int, process: subprocess.Popen, seconds: float = 60) -
             if connection.getresponse().status == 200:
                 return
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     pytest.fail("gunicorn did not answer /healthz in time")
 
 
@@ -454,6 +455,19 @@ def through_nginx(port: int, method: str, path: str, body=None, kind: str | None
         connection.close()
 
 
+def wait_for_answer(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until the server on `port` answers at all (nginx's port 80 answers with a redirect)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server exited"
+        try:
+            plain_http(port, "/")
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"nothing answered on port {port} in time")
+
+
 def plain_http(port: int, path: str) -> tuple[int, str | None]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     connection.request("GET", path, headers={"Host": "posts.example.org"})
@@ -500,6 +514,7 @@ def test_the_readmes_nginx_sends_makes_to_the_heavy_pool_and_records_no_one(tmp_
     try:
         for name in ("page", "heavy"):
             wait_for_health(ports[name], pools[name])
+        wait_for_answer(ports["plain"], proxy)
         assert {name: through_nginx(ports["tls"], *request)[0] for name, request in requests.items()} == {
             name: 200 for name in requests}
         # Another name, even with this certificate's: no answer at all. Plain HTTP: to https, but renewals.

@@ -4,7 +4,7 @@ Options given on gunicorn's command line (--workers, --bind) win over these. Ren
 the page scales with processes: sync workers, one request at a time each, which also makes the timeout a
 real per-request limit (a worker stuck past it is killed and replaced). Put it behind a TLS reverse proxy
 that buffers requests (nginx, Caddy): a sync worker must not wait on a slow phone's upload. A busy campaign
-can give makes and photos a second, niced pool of these workers, so previews never queue behind them (README).
+can give makes and videos a second, niced pool of these workers, so previews never queue behind them (README).
 
 Private: no access log (it would hold every supporter's address), and the error log says nothing a
 supporter sent.
