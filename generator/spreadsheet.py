@@ -116,14 +116,18 @@ def _choose_sheet(path: Path, workbook, name: str | None):
 
 
 def _text_rows(sheet) -> Iterator[tuple[int, list[str], list[int]]]:
-    """Each row's number, its cells as text, and the indexes of the cells that hold no value at all (a formula
-    whose saved result is an empty string is typed as text: it has a value)."""
+    """Each row's number, its cells as text, and the indexes of the cells written in the file with no value
+    (where a formula's missing result would be). A gap in a row (openpyxl's EmptyCell) is no such cell, so a
+    sheet with blank cells is not read a second time for formulas; a formula whose saved result is an empty
+    string is typed as text: it has a value."""
+    from openpyxl.cell.read_only import EmptyCell
+
     sheet.reset_dimensions()  # some writers record a wrong used range; read what is really there
     for number, cells in enumerate(sheet.iter_rows(), start=1):
         values = [getattr(cell, "value", None) for cell in cells]
         yield (number, [shown(value, getattr(cell, "number_format", "General")) for value, cell in zip(values, cells)],
                [index for index, (value, cell) in enumerate(zip(values, cells))
-                if value is None and getattr(cell, "data_type", "n") == "n"])
+                if value is None and not isinstance(cell, EmptyCell) and getattr(cell, "data_type", "n") == "n"])
 
 
 # --- a cell as the sheet shows it --------------------------------------------------------------------------

@@ -229,3 +229,14 @@ def test_a_formula_saved_by_a_spreadsheet_reads_as_its_result(run, tmp_path, sav
     captions = [post["caption"] for post in json.loads(result.stdout)["posts"]]
     assert captions[0].startswith("Thank you\n")
     assert captions[1].startswith("Hi B\n") if saved else "Hi B" not in captions[1]
+
+
+def test_a_sheet_with_blank_cells_is_read_once_not_again_for_formulas(tmp_path, monkeypatch):
+    from generator import spreadsheet
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["message", "flower", "lang"])
+    workbook.active.append(["Free the medics", None, "en"])  # a gap in the row, not a cell without a value
+    workbook.save(tmp_path / "c.xlsx")
+    monkeypatch.setattr(spreadsheet, "_refuse_unsaved_formulas", lambda *args: pytest.fail("read a second time"))
+    assert spreadsheet.read_sheet(tmp_path / "c.xlsx").rows[0][1][:3] == ["Free the medics", "", "en"]
