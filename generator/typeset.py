@@ -100,7 +100,7 @@ def _draw_emoji(image: Image.Image, run: Run, size: int, x: float, baseline: flo
     return (position[0], position[1], position[0] + scaled.width, position[1] + scaled.height)
 
 
-@bytes_bounded(8 * MB, weigh=lambda found: found[0].width * found[0].height * 4)
+@bytes_bounded(8 * MB)  # size_of weighs the RGBA sprite at 4 bytes a pixel
 def _emoji_sprite(face: fonts.Face, size: int, text: str) -> tuple[Image.Image, float, float]:
     """An emoji run scaled to `size`, and its offset from the pen position (kept: it is drawn again for a
     shadow, and the same emoji recur)."""
