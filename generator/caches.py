@@ -56,30 +56,14 @@ def _pixel_bytes(image) -> int:
     return 2 if image.mode.startswith("I;16") else 1
 
 
-class BytesBoundedCache:
-    def __init__(self, function: Callable, max_bytes: int, weigh: Callable[[Any], int],
-                 key: Callable[..., Any] | None = None):
-        self.function, self.max_bytes, self.weigh, self.key = function, max_bytes, weigh, key
+class BytesBoundedTable:
+    """Values kept under keys, the most recently used first, within `max_bytes` as weighed by `weigh`."""
+
+    def __init__(self, max_bytes: int, weigh: Callable[[Any], int] = size_of):
+        self.max_bytes, self.weigh = max_bytes, weigh
         self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._bytes = self._hits = self._misses = 0
         self._lock = threading.Lock()
-        functools.update_wrapper(self, function)
-
-    def __call__(self, *args, **kwargs):
-        if self.key is not None:
-            key = self.key(*args, **kwargs)
-        else:
-            key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                self._hits += 1
-                return found[0]
-            self._misses += 1
-        value = self.function(*args, **kwargs)
-        self.put(key, value)
-        return value
 
     def peek(self, key):
         """The result kept under `key`, or None; nothing is computed."""
@@ -117,6 +101,30 @@ class BytesBoundedCache:
         with self._lock:
             self._entries.clear()
             self._bytes = self._hits = self._misses = 0
+
+
+class BytesBoundedCache(BytesBoundedTable):
+    def __init__(self, function: Callable, max_bytes: int, weigh: Callable[[Any], int],
+                 key: Callable[..., Any] | None = None):
+        super().__init__(max_bytes, weigh)
+        self.function, self.key = function, key
+        functools.update_wrapper(self, function)
+
+    def __call__(self, *args, **kwargs):
+        if self.key is not None:
+            key = self.key(*args, **kwargs)
+        else:
+            key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self._hits += 1
+                return found[0]
+            self._misses += 1
+        value = self.function(*args, **kwargs)
+        self.put(key, value)
+        return value
 
 
 def bytes_bounded(max_bytes: int, weigh: Callable[[Any], int] = size_of, key: Callable[..., Any] | None = None):

@@ -45,6 +45,10 @@ class Rendered:
     opacity: float = 1.0  # the surface opacity the contrast search settled on
     window: Box | None = None  # the frame style's picture window
     full_window: Box | None = None  # the largest it gets in this format: the picture the window is cut from
+    # The pixel rows [top, bottom) anything was drawn on: outside them the image is the flower's background
+    # at this size, pixel for pixel (a JPEG re-encodes only these rows). None when the frame's paper or the
+    # debug overlay covers the whole canvas.
+    drawn_rows: tuple[int, int] | None = None
 
     @cached_property
     def contrast(self) -> float:
@@ -105,8 +109,16 @@ def render(spec: PostSpec) -> Rendered:
     ink = _draw_text(image, plan, spec, style)
     if spec.debug:
         _draw_debug(image, spec, plan, _focus_point(spec, plan, canvas.focus), logo)
+    drawn = None if spec.debug or plan.window else _drawn_rows([*_painted(plan, style, spec.format.size), reach,
+                                                               *([logo] if logo else [])], ink)
     return Rendered(image, under_text, plan.panel, plan.message_box, plan.tag_box, style.text_colour, plan.message,
-                    ink, plan.surface, logo, opacity, plan.window, plan.full_window)
+                    ink, plan.surface, logo, opacity, plan.window, plan.full_window, drawn)
+
+
+def _drawn_rows(boxes: list[Box], ink: list[tuple[int, int, int, int]]) -> tuple[int, int]:
+    tops = [box.top for box in boxes] + [top for _, top, _, _ in ink]
+    bottoms = [box.bottom for box in boxes] + [bottom for _, _, _, bottom in ink]
+    return max(0, min(tops)), max(bottoms)
 
 
 def style_for(spec: PostSpec) -> Style:
@@ -432,17 +444,32 @@ def _paint_band(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity:
 
 def _paint_scrim(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
     """No panel: the picture darkens from the canvas edge, fully behind the text, then fades out."""
-    width, height = spec.format.size
-    box = plan.surface
-    fade = round(style.fade * (height if plan.vertical else width))
-    plateau = box.height if plan.vertical else box.width
-    box = {"bottom": Box(box.left, max(0, box.top - fade), box.right, box.bottom),
-           "top": Box(box.left, box.top, box.right, min(height, box.bottom + fade)),
-           "right": Box(max(0, box.left - fade), box.top, box.right, box.bottom),
-           "left": Box(box.left, box.top, min(width, box.right + fade), box.bottom)}[plan.edge]
+    box, fade = _scrim_box(plan, style, spec.format.size)
+    plateau = plan.surface.height if plan.vertical else plan.surface.width
     mask = _scrim_mask((box.width, box.height), plan.edge, plateau, fade, round(opacity * 255))
     base.paste(Image.new("RGB", mask.size, style.panel_colour), box.corners, mask)  # faster than a colour fill
     return base
+
+
+def _scrim_box(plan: _Plan, style: Style, size: tuple[int, int]) -> tuple[Box, int]:
+    """The scrim's surface grown by its fade towards the picture, and the fade's length."""
+    width, height = size
+    box = plan.surface
+    fade = round(style.fade * (height if plan.vertical else width))
+    return {"bottom": Box(box.left, max(0, box.top - fade), box.right, box.bottom),
+            "top": Box(box.left, box.top, box.right, min(height, box.bottom + fade)),
+            "right": Box(max(0, box.left - fade), box.top, box.right, box.bottom),
+            "left": Box(box.left, box.top, min(width, box.right + fade), box.bottom)}[plan.edge], fade
+
+
+def _painted(plan: _Plan, style: Style, size: tuple[int, int]) -> list[Box]:
+    """Every box the style's painter changes (see _PAINTERS)."""
+    if style.surface == "scrim":
+        return [_scrim_box(plan, style, size)[0]]
+    if style.surface == "flag":
+        red, whites = _flag_stripes(plan, style, size)
+        return [red, *(white for white in whites if white.width > 0 and white.height > 0)]
+    return [plan.surface]
 
 
 def _paint_frame(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:

@@ -9,7 +9,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import jpeg_rows
 from generator.errors import ExportError
+from generator.jpeg_rows import Shared
 from generator.spec import PostSpec
 
 JPEG_QUALITIES = (90, 86, 82, 78, 74, 70, 65, 60, 55, 50)
@@ -59,17 +61,22 @@ class WrittenPost:
         }
 
 
-def encode(image, spec: PostSpec) -> bytes:
+def encode(image, spec: PostSpec, shared: Shared | None = None) -> bytes:
     """The image as spec.image_type with no metadata at all, under the platform's size cap.
 
     JPEGs are 4:4:4 at quality 90 with libjpeg's standard Huffman tables: 4:2:0 would smear the red and white
     edges of the text, and optimized tables save ~6 % of the bytes for ~75 % more encoding time
     (bench/bench_encoder.py). Only a post over its platform's cap pays for them, on the way down the ladder.
+    The first JPEG restarts after every row of blocks, so that with `shared` (the rows the post drew on, over
+    a picture other posts share) only those rows are encoded (generator.jpeg_rows).
     """
     limit = spec.format.max_bytes
     clean = without_metadata(image)
     ladder = _smaller_and_smaller(spec.image_type)
-    data = _encode_once(clean, spec.image_type, **ladder[0])
+    if spec.image_type == "jpeg":
+        data = jpeg_rows.jpeg_bytes(clean, ladder[0]["quality"], shared)
+    else:
+        data = _encode_once(clean, spec.image_type, **ladder[0])
     if limit is None or len(data) <= limit:
         return data
     for settings in ladder if spec.image_type == "jpeg" else ladder[1:]:  # a JPEG tries q90 optimized first

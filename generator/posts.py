@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.export import WrittenPost, check_folder, encode, existing_post, prepare_folder, write_post
+from generator.jpeg_rows import Shared
 from generator.spec import PostSpec
 
 
@@ -16,10 +17,15 @@ class EncodedPost:
 
 
 def render_post(spec: PostSpec) -> EncodedPost:
-    """Render and encode one post in memory."""
+    """Render and encode one post in memory. A flower that other posts may share (any but an upload, which
+    is not kept) has its encoded rows kept, so the next post on it encodes only the rows it drew on."""
     from generator.compose import render
 
-    return EncodedPost(spec, encode(render(spec).image, spec))
+    rendered = render(spec)
+    shared = None
+    if rendered.drawn_rows and spec.flower.data is None:
+        shared = Shared((spec.flower, spec.format.size), *rendered.drawn_rows)
+    return EncodedPost(spec, encode(rendered.image, spec, shared))
 
 
 def make_posts(specs: list[PostSpec], folder: Path, force: bool = False) -> list[WrittenPost]:

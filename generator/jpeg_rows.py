@@ -1,0 +1,99 @@
+"""Baseline JPEGs that restart after every row of blocks, so that a post re-encodes only the rows it drew on.
+
+With a restart marker after each row of 8x8 blocks (one MCU row at 4:4:4), libjpeg codes every row on its
+own: the DC predictions start again and the bits are flushed. With the standard Huffman tables a row's bytes
+then depend on its pixels alone. A campaign's posts on one flower in one format share the picture outside
+the band of rows each draws its text on, so a post takes the other rows' bytes from earlier encodes and
+encodes only its band. The file is byte for byte the one libjpeg writes of the whole image (a test holds
+them equal), for the band's share of the cost.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from generator.caches import MB, BytesBoundedTable, size_of
+
+ROW = 8  # the pixel rows in a row of blocks at 4:4:4, the only subsampling encoded by rows
+_RESTART = re.compile(rb"\xff[\xd0-\xd7]")  # in entropy-coded data an 0xFF byte is followed by 0x00 or a marker
+_SOF0, _SOS, _EOI = 0xC0, 0xDA, b"\xff\xd9"
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Pixel rows [top, bottom) drawn on by one post: everywhere else its image is the picture `key` names
+    (a flower at the post's size), pixel for pixel, as in every other post with that key."""
+
+    key: Hashable
+    top: int
+    bottom: int
+
+
+@dataclass(frozen=True)
+class _Learned:
+    """What earlier encodes of one picture at one quality showed: the header, and rows' bytes by index."""
+
+    header: bytes
+    rows: dict[int, bytes]
+
+
+_learned = BytesBoundedTable(16 * MB, weigh=lambda learned: len(learned.header) + size_of(learned.rows))
+
+
+def jpeg_bytes(image, quality: int, shared: Shared | None = None) -> bytes:
+    """`image` (RGB, no metadata) as a 4:4:4 baseline JPEG with a restart marker after every row of blocks;
+    with `shared`, only the rows not already learned for its key are encoded."""
+    if shared is None:
+        return _encode(image, quality)
+    width, height = image.size
+    rows = -(-height // ROW)
+    band = (min(rows - 1, max(0, shared.top) // ROW), max(1, min(rows, -(-shared.bottom // ROW))))
+    table_key = (shared.key, image.size, quality)
+    learned = _learned.peek(table_key)
+    known = learned.rows if learned else {}
+    missing = [row for row in (*range(band[0]), *range(band[1], rows)) if row not in known]
+    first, last = (min(band[0], missing[0]), max(band[1], missing[-1] + 1)) if missing else band
+    header, segments = _split(_encode(image.crop((0, first * ROW, width, min(height, last * ROW))), quality))
+    if len(segments) != last - first:
+        raise RuntimeError(f"the JPEG encoder wrote {len(segments)} restart intervals for {last - first} rows")
+    if missing or not learned:
+        outside = {first + index: segment for index, segment in enumerate(segments)
+                   if not band[0] <= first + index < band[1]}
+        _learned.put(table_key, _Learned(header, {**known, **outside}))
+    body = [known[row] for row in range(first)] + segments + [known[row] for row in range(last, rows)]
+    return _joined(header, body, height)
+
+
+def _encode(image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, subsampling="4:4:4", restart_marker_rows=1)
+    return buffer.getvalue()
+
+
+def _split(data: bytes) -> tuple[bytes, list[bytes]]:
+    """A JPEG's headers (to the end of its scan header) and its restart intervals' entropy-coded bytes."""
+    at = 2
+    while data[at + 1] != _SOS:
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    scan = at + 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    if not data.endswith(_EOI):
+        raise RuntimeError("the JPEG encoder's output does not end with EOI")
+    return data[:scan], _RESTART.split(data[scan:-2])
+
+
+def _joined(header: bytes, segments: list[bytes], height: int) -> bytes:
+    """One file of the row segments, in order, restart markers numbered 0-7 between them, the frame's
+    height set to `height` (the header may come from an encode of fewer rows)."""
+    header = bytearray(header)
+    at = 2
+    while header[at + 1] != _SOF0:
+        at += 2 + int.from_bytes(header[at + 2:at + 4], "big")
+    header[at + 5:at + 7] = height.to_bytes(2, "big")
+    parts = [bytes(header)]
+    for index, segment in enumerate(segments[:-1]):
+        parts += (segment, bytes((0xFF, 0xD0 + index % 8)))
+    parts += (segments[-1], _EOI)
+    return b"".join(parts)
