@@ -50,7 +50,8 @@ def jpeg_bytes(image, quality: int, shared: Shared | None = None) -> bytes:
         return _encode(image, quality)
     width, height = image.size
     rows = -(-height // ROW)
-    band = (min(rows - 1, max(0, shared.top) // ROW), max(1, min(rows, -(-shared.bottom // ROW))))
+    first_row = min(rows - 1, max(0, shared.top) // ROW)
+    band = (first_row, max(first_row + 1, min(rows, -(-shared.bottom // ROW))))  # never empty
     table_key = (shared.key, image.size, quality)
     learned = _learned.peek(table_key)
     known = learned.rows if learned else {}

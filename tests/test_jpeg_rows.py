@@ -7,7 +7,7 @@ import io
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
@@ -57,6 +57,7 @@ def cases(draw):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
+@example(((1, 9), [(8, 8), (8, 8)], 0))  # an empty band on the last row of blocks: once encoded as no rows at all
 def test_each_post_is_the_whole_images_encode_byte_for_byte(case) -> None:
     """Posts over one picture, one after another, each drawing on its own band: every file equals the
     whole image's encode, whichever rows were learned from the posts before it."""
