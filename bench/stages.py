@@ -109,6 +109,8 @@ def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
 
     flowers._cached_background.cache_clear()  # as a fresh worker starts: every flower decoded once per size
     compose._cached_frosted.cache_clear()
+    if hasattr(compose, "_asked_before"):  # which frosted layers were asked for (this checkout keeps that)
+        compose._asked_before.cache_clear()
     import generator.typeset as typeset
 
     for kept in ("_run_mask", "_emoji_sprite"):  # glyphs kept by this checkout (if it keeps any)

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from PIL import Image, ImageDraw, ImageFilter
 
 from generator import fonts
-from generator.caches import MB, bytes_bounded
+from generator.caches import MB, BytesBoundedTable, bytes_bounded
 from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
@@ -510,12 +510,20 @@ _PAINTERS = {"panel": _paint_panel, "band": _paint_band, "scrim": _paint_scrim, 
 
 
 def _frosted(flower, size: tuple[int, int], blur: float, reads: Box):
-    """The picture blurred like frosted glass. A bundled or grown flower's whole canvas is blurred once per
-    size and blur (a batch reuses it); an uploaded photo's is not kept (see flowers.background), so only
-    the part the post reads (`reads`, see _layer_reads) is made, with the same bytes."""
-    if flower.data is not None:
-        return _blurred_part(background(flower, size).image, blur, reads)
-    return _cached_frosted(flower, size, blur)
+    """The picture blurred like frosted glass, made with the same bytes either way: only the part the post
+    reads (`reads`, see _layer_reads), or the whole canvas, kept for the next post on it. A picture's first
+    post makes the part (a `make`, or a campaign's photo used once, pays for no more); its second makes the
+    whole canvas, which the rest of a campaign shares. An uploaded photo's is never kept (see
+    flowers.background)."""
+    key = (flower, size, blur)
+    if flower.data is None and (_cached_frosted.peek(key) is not None or _asked_before.peek(key)):
+        return _cached_frosted(flower, size, blur)
+    if flower.data is None:
+        _asked_before.put(key, True)
+    return _blurred_part(background(flower, size).image, blur, reads)
+
+
+_asked_before = BytesBoundedTable(1 * MB)  # which pictures' frosted layers a post has asked for already
 
 
 @bytes_bounded(24 * MB)

@@ -157,11 +157,17 @@ def test_an_uploaded_photo_renders_the_same_as_with_the_whole_canvas_blurred(
             assert ours.under_text[1].tobytes() == theirs.under_text[1].tobytes()
 
 
-def test_a_bundled_flower_keeps_its_whole_canvas_cached() -> None:
+def test_a_bundled_flowers_first_post_blurs_its_part_and_the_second_keeps_the_whole_canvas(monkeypatch) -> None:
+    from generator.caches import BytesBoundedTable
     from generator.flowers import resolve_flower
 
+    monkeypatch.setattr(compose, "_asked_before", BytesBoundedTable(1_000_000))
+    compose._cached_frosted.cache_clear()
     flower = resolve_flower("cornflower")
     size = (1080, 1350)
+    first = compose._frosted(flower, size, 0.02, Box(0, 900, 1080, 1300))
+    assert isinstance(first, compose._Part) and first.box == Box(0, 900, 1080, 1300)
     layer = compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10))
     assert layer.size == size
     assert compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10)) is layer
+    assert first.image.tobytes() == layer.crop(first.box.corners).tobytes()
