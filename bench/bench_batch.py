@@ -6,7 +6,8 @@ All four run in this one invocation, round after round, so they share the machin
   * naive               - a per-image script: open, resize, load the font, draw, save, every time;
   * encode floors       - a bare loop encoding the same final images (decoded beforehand, outside the
                           timing) with libjpeg-turbo: at our quality with Pillow's defaults (q90, 4:2:0),
-                          and at our exact settings (q90, 4:4:4, standard tables).
+                          and at our exact settings (q90, 4:4:4, standard tables, a restart after every
+                          row of blocks), the whole image: a post on a picture others share encodes less.
 
 --stages then runs the campaign once more in this process and prints where each millisecond goes
 (bench/stages.py).
@@ -139,12 +140,12 @@ def decoded_posts(folder: Path) -> list:
 def encode_floor(images: list, exact: bool) -> float:
     import io
 
-    from generator.export import _encode_once
+    from generator.jpeg_rows import jpeg_bytes
 
     start = time.perf_counter()
     for image in images:
-        if exact:
-            _encode_once(image, "jpeg", 90)
+        if exact:  # the whole image, as a post's first encode on a picture no post has shown yet
+            jpeg_bytes(image, 90)
         else:
             image.save(io.BytesIO(), "JPEG", quality=90)
     return time.perf_counter() - start
