@@ -111,6 +111,10 @@ def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
     compose._cached_frosted.cache_clear()
     if hasattr(compose, "_asked_before"):  # which frosted layers were asked for (this checkout keeps that)
         compose._asked_before.cache_clear()
+    with contextlib.suppress(ImportError):  # and the JPEG rows learned from earlier posts
+        from generator.jpeg_rows import _learned
+
+        _learned.cache_clear()
     import generator.typeset as typeset
 
     for kept in ("_run_mask", "_emoji_sprite"):  # glyphs kept by this checkout (if it keeps any)

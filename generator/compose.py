@@ -45,10 +45,11 @@ class Rendered:
     opacity: float = 1.0  # the surface opacity the contrast search settled on
     window: Box | None = None  # the frame style's picture window
     full_window: Box | None = None  # the largest it gets in this format: the picture the window is cut from
-    # The pixel rows [top, bottom) anything was drawn on: outside them the image is the flower's background
-    # at this size, pixel for pixel (a JPEG re-encodes only these rows). None when the frame's paper or the
-    # debug overlay covers the whole canvas.
+    # The pixel rows [top, bottom) anything was drawn on: outside them the image is the background whose
+    # serial is `picture`, pixel for pixel (a JPEG re-encodes only these rows). None when the frame's paper or
+    # the debug overlay covers the whole canvas.
     drawn_rows: tuple[int, int] | None = None
+    picture: int | None = None
 
     @cached_property
     def contrast(self) -> float:
@@ -112,7 +113,7 @@ def render(spec: PostSpec) -> Rendered:
     drawn = None if spec.debug or plan.window else _drawn_rows([*_painted(plan, style, spec.format.size), reach,
                                                                *([logo] if logo else [])], ink)
     return Rendered(image, under_text, plan.panel, plan.message_box, plan.tag_box, style.text_colour, plan.message,
-                    ink, plan.surface, logo, opacity, plan.window, plan.full_window, drawn)
+                    ink, plan.surface, logo, opacity, plan.window, plan.full_window, drawn, canvas.serial)
 
 
 def _drawn_rows(boxes: list[Box], ink: list[tuple[int, int, int, int]]) -> tuple[int, int]:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Hashable
 from typing import NamedTuple
 
-from generator.caches import MB, BytesBoundedTable, size_of
+from generator.caches import MB, BytesBoundedTable
 
 ROW = 8  # the pixel rows in a row of blocks at 4:4:4, the only subsampling encoded by rows
 _RESTART = re.compile(rb"\xff[\xd0-\xd7]")  # in entropy-coded data an 0xFF byte is followed by 0x00 or a marker
@@ -24,21 +24,14 @@ _SOF0, _SOS, _EOI = 0xC0, 0xDA, b"\xff\xd9"
 
 class Shared(NamedTuple):  # a NamedTuple, not a dataclass: a third of the import time, in every cold `make`
     """Pixel rows [top, bottom) drawn on by one post: everywhere else its image is the picture `key` names
-    (a flower at the post's size), pixel for pixel, as in every other post with that key."""
+    (a background, by its serial), pixel for pixel, as in every other post with that key."""
 
     key: Hashable
     top: int
     bottom: int
 
 
-class _Learned(NamedTuple):
-    """What earlier encodes of one picture at one quality showed: the header, and rows' bytes by index."""
-
-    header: bytes
-    rows: dict[int, bytes]
-
-
-_learned = BytesBoundedTable(16 * MB, weigh=lambda learned: len(learned.header) + size_of(learned.rows))
+_learned = BytesBoundedTable(16 * MB)  # (key, size, quality) -> {row of blocks: its bytes}, from earlier encodes
 
 
 def jpeg_bytes(image, quality: int, shared: Shared | None = None) -> bytes:
@@ -46,22 +39,23 @@ def jpeg_bytes(image, quality: int, shared: Shared | None = None) -> bytes:
     with `shared`, only the rows not already learned for its key are encoded."""
     if shared is None:
         return _encode(image, quality)
+    if shared.top > shared.bottom:
+        raise ValueError(f"drawn rows [{shared.top}, {shared.bottom}) run backwards")
     width, height = image.size
     rows = -(-height // ROW)
     first_row = min(rows - 1, max(0, shared.top) // ROW)
     band = (first_row, max(first_row + 1, min(rows, -(-shared.bottom // ROW))))  # never empty
     table_key = (shared.key, image.size, quality)
-    learned = _learned.peek(table_key)
-    known = learned.rows if learned else {}
+    known = _learned.peek(table_key) or {}
     missing = [row for row in (*range(band[0]), *range(band[1], rows)) if row not in known]
     first, last = (min(band[0], missing[0]), max(band[1], missing[-1] + 1)) if missing else band
     header, segments = _split(_encode(image.crop((0, first * ROW, width, min(height, last * ROW))), quality))
     if len(segments) != last - first:
         raise RuntimeError(f"the JPEG encoder wrote {len(segments)} restart intervals for {last - first} rows")
-    if missing or not learned:
+    if missing:
         outside = {first + index: segment for index, segment in enumerate(segments)
                    if not band[0] <= first + index < band[1]}
-        _learned.put(table_key, _Learned(header, {**known, **outside}))
+        _learned.put(table_key, {**known, **outside})
     body = [known[row] for row in range(first)] + segments + [known[row] for row in range(last, rows)]
     return _joined(header, body, height)
 

@@ -17,14 +17,14 @@ class EncodedPost:
 
 
 def render_post(spec: PostSpec) -> EncodedPost:
-    """Render and encode one post in memory. A flower that other posts may share (any but an upload, which
-    is not kept) has its encoded rows kept, so the next post on it encodes only the rows it drew on."""
+    """Render and encode one post in memory. A background that other posts may share (any but an upload's,
+    which is not kept) has its encoded rows kept, so the next post on it encodes only the rows it drew on."""
     from generator.compose import render
 
     rendered = render(spec)
     shared = None
     if rendered.drawn_rows and spec.flower.data is None:
-        shared = Shared((spec.flower, spec.format.size), *rendered.drawn_rows)
+        shared = Shared(rendered.picture, *rendered.drawn_rows)
     return EncodedPost(spec, encode(rendered.image, spec, shared))
 
 

@@ -191,3 +191,23 @@ def test_an_uploaded_photo_teaches_nothing() -> None:
     [spec] = plan_posts(PostRequest(flower=flower, message="Thank you", formats=("instagram-square",)))
     render_post(spec)
     assert jpeg_rows._learned.cache_info().entries == 0
+
+
+def test_a_photo_edited_between_posts_is_never_mixed_with_its_old_rows(tmp_path) -> None:
+    """A photo file read again after its background left the cache: the post is all the new picture, not the
+    new one in its band and the old one around it."""
+    from generator.compose import render
+    from generator.flowers import _cached_background
+
+    path = tmp_path / "photo.jpg"
+    picture((1200, 1500), 1).save(path, quality=92)
+    [spec] = plan_posts(PostRequest(flower=str(path), message="Thank you", formats=("instagram-portrait",)))
+    render_post(spec)
+    picture((1200, 1500), 2).save(path, quality=92)
+    _cached_background.cache_clear()  # as when a long run's other flowers push it out
+    assert render_post(spec).image_bytes == jpeg_rows.jpeg_bytes(render(spec).image, 90)
+
+
+def test_drawn_rows_that_run_backwards_are_refused() -> None:
+    with pytest.raises(ValueError, match="backwards"):
+        jpeg_rows.jpeg_bytes(picture((64, 64), 1), 90, jpeg_rows.Shared("picture", 40, 20))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+import itertools
 import json
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -71,6 +72,13 @@ class FlowerChoice:
 class Background:
     image: object  # PIL.Image.Image, exactly the post's size
     focus: Focus
+    # Which composition this is, unique in the process: two posts on one serial have the same pixels under
+    # them. A flower's name and digest are not enough: a photo file edited since it was resolved is read again
+    # when its background is made anew.
+    serial: int = field(default_factory=lambda: next(_serials))
+
+
+_serials = itertools.count()
 
 
 @cache
