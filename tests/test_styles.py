@@ -160,6 +160,16 @@ def test_the_quick_contrast_floor_never_passes_what_the_pixels_fail(text, pixels
     assert floor <= worst_contrast(text, blended)
 
 
+@settings(max_examples=300, deadline=None)
+@given(pixels=st.lists(_colour, min_size=1, max_size=40), width=st.integers(1, 8))
+def test_the_channel_extremes_from_the_histogram_are_getextremas(pixels, width):
+    from generator.compose import _channel_extremes
+
+    image = Image.new("RGB", (width, -(-len(pixels) // width)), pixels[0])
+    image.putdata(pixels)
+    assert _channel_extremes(image) == image.getextrema()
+
+
 @pytest.mark.parametrize("name", ["card", "banner", "white-red-white", "light-card"])
 def test_the_surface_opacity_is_the_lowest_that_passes_pixel_by_pixel(backdrop_photo, name):
     from generator.compose import OPACITY_STEP, _frosted
