@@ -170,6 +170,18 @@ def test_the_channel_extremes_from_the_histogram_are_getextremas(pixels, width):
     assert _channel_extremes(image) == image.getextrema()
 
 
+@settings(max_examples=300, deadline=None)
+@given(pixels=st.lists(_colour, min_size=1, max_size=40), colour=_colour,
+       opacity=st.one_of(st.sampled_from([0.0, 0.5, 0.55, 0.62, 0.8, 0.94, 0.95, 1.0]), st.floats(0.0, 1.0)))
+def test_a_tint_by_table_is_the_blend_byte_for_byte(pixels, colour, opacity):
+    from generator.compose import _tint_table
+
+    image = Image.new("RGB", (len(pixels), 1))
+    image.putdata(pixels)
+    blended = Image.blend(image, Image.new("RGB", image.size, colour), opacity)
+    assert image.point(_tint_table(colour, opacity)).tobytes() == blended.tobytes()
+
+
 @pytest.mark.parametrize("name", ["card", "banner", "white-red-white", "light-card"])
 def test_the_surface_opacity_is_the_lowest_that_passes_pixel_by_pixel(backdrop_photo, name):
     from generator.compose import OPACITY_STEP, _frosted
