@@ -18,6 +18,7 @@ from generator import fonts
 from generator.caches import MB, BytesBoundedTable, bytes_bounded
 from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
+from generator.lookup import Table
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
 from generator.spec import PostSpec
 from generator.styles import CONTRAST_TARGET, Placement, Style, contrast_floor, get_style, themed, worst_contrast
@@ -421,14 +422,14 @@ def _tinted(layer: Image.Image, box: Box, colour, opacity: float) -> Image.Image
 
 
 @lru_cache(maxsize=256)
-def _tint_table(colour: tuple[int, int, int], opacity: float) -> list[int]:
+def _tint_table(colour: tuple[int, int, int], opacity: float) -> Table:
     """Image.blend(image, a plain `colour` image, opacity) as a table for image.point(), byte for byte: the
     blend works on each byte alone, so blending the 256 values once gives every pixel's result. A lookup
     costs a fraction of the blend's float arithmetic, and no plain image is made."""
     ramp = Image.new("RGB", (256, 1))
     ramp.putdata([(value, value, value) for value in range(256)])
     blended = Image.blend(ramp, Image.new("RGB", ramp.size, colour), opacity).tobytes()
-    return [blended[3 * value + band] for band in range(3) for value in range(256)]
+    return Table(blended[3 * value + band] for band in range(3) for value in range(256))
 
 
 def _paint_panel(base, layer, spec: PostSpec, style: Style, plan: _Plan, opacity: float) -> Image.Image:
@@ -751,8 +752,8 @@ def _draw_shadow(image, plan: _Plan, spec: PostSpec, style: Style, message_chain
 
 
 @lru_cache(maxsize=8)
-def _shadow_table(strength: float) -> list[int]:
-    return [round(value * strength) for value in range(256)]
+def _shadow_table(strength: float) -> Table:
+    return Table(round(value * strength) for value in range(256))
 
 
 def _place_logo(image: Image.Image, spec: PostSpec, plan: _Plan, style: Style) -> Box:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from generator.errors import UsageError
 
@@ -258,16 +259,25 @@ def luminance_extrema(image) -> tuple[float, float]:
 
 
 def _darkest(rgb) -> float:
-    return max(0.0, _mixed_luminance(rgb, _LINEAR_FLOOR).getextrema()[0] / 255 - 1 / 255)
+    return max(0.0, _mixed_luminance(rgb, rounded_up=False).getextrema()[0] / 255 - 1 / 255)
 
 
 def _lightest(rgb) -> float:
-    return min(1.0, _mixed_luminance(rgb, _LINEAR_CEIL).getextrema()[1] / 255 + 1 / 255)
+    return min(1.0, _mixed_luminance(rgb, rounded_up=True).getextrema()[1] / 255 + 1 / 255)
 
 
-def _mixed_luminance(rgb, table: list[int]):
-    return rgb.point(table * 3).convert("L", (0.2126, 0.7152, 0.0722, 0))
+def _mixed_luminance(rgb, rounded_up: bool):
+    return rgb.point(_linear_tables()[rounded_up]).convert("L", (0.2126, 0.7152, 0.0722, 0))
 
 
 _LINEAR_FLOOR = [int(_linear(c) * 255) for c in range(256)]
 _LINEAR_CEIL = [min(255, -int(-_linear(c) * 255 // 1)) for c in range(256)]
+
+
+@cache
+def _linear_tables():
+    """The channels linearised, rounded down and up, as tables for all three bands (made when first used:
+    the command line reads styles without drawing, and without importing Pillow)."""
+    from generator.lookup import Table
+
+    return Table(_LINEAR_FLOOR * 3), Table(_LINEAR_CEIL * 3)
