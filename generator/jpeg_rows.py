@@ -31,7 +31,8 @@ class Shared(NamedTuple):  # a NamedTuple, not a dataclass: a third of the impor
     bottom: int
 
 
-_learned = BytesBoundedTable(16 * MB)  # (key, size, quality) -> {row of blocks: its bytes}, from earlier encodes
+# (key, size, quality) -> {row of blocks: its bytes}, from earlier encodes: ~0.5 MB a 1080x1350 picture
+_learned = BytesBoundedTable(8 * MB)
 
 
 def jpeg_bytes(image, quality: int, shared: Shared | None = None) -> bytes:

@@ -6,7 +6,7 @@ import threading
 
 from PIL import Image
 
-from generator.caches import BytesBoundedCache, bytes_bounded, size_of
+from generator.caches import BytesBoundedCache, BytesBoundedTable, bytes_bounded, size_of
 
 
 def test_a_cache_keeps_recent_results_within_its_bytes():
@@ -74,9 +74,12 @@ def test_the_renderers_caches_are_bounded_by_bytes():
     from generator.flowers.upload import RECENT_UPLOAD_BYTES
     from generator.web.answers import thumbnail
 
+    from generator import jpeg_rows
+
     caches = [_cached_background, _upload_background, compose._cached_frosted, compose._rounded_mask,
-              compose._scrim_mask, compose._logo_image, fonts.load, _transform_to_srgb, thumbnail]
-    assert all(isinstance(cache, BytesBoundedCache) for cache in caches)
+              compose._scrim_mask, compose._logo_image, fonts.load, _transform_to_srgb, thumbnail,
+              jpeg_rows._learned, compose._asked_before]
+    assert all(isinstance(cache, BytesBoundedTable) for cache in caches)
     assert sum(cache.max_bytes for cache in caches) + RECENT_UPLOAD_BYTES <= 200_000_000
 
 
