@@ -540,20 +540,21 @@ def _frosted(flower, size: tuple[int, int], blur: float, reads: Box):
     post makes the part (a `make`, or a campaign's photo used once, pays for no more); its second makes the
     whole canvas, which the rest of a campaign shares. An uploaded photo's is never kept (see
     flowers.background)."""
-    key = (flower, size, blur)
+    canvas = background(flower, size)
+    key = (canvas.serial, blur)  # the picture this post is drawn on: a photo file read again is a new one
     if flower.data is None and (_cached_frosted.peek(key) is not None or _asked_before.peek(key)):
-        return _cached_frosted(flower, size, blur)
+        return _cached_frosted(canvas, blur)
     if flower.data is None:
         _asked_before.put(key, True)
-    return _blurred_part(background(flower, size).image, blur, reads)
+    return _blurred_part(canvas.image, blur, reads)
 
 
 _asked_before = BytesBoundedTable(1 * MB)  # which pictures' frosted layers a post has asked for already
 
 
-@bytes_bounded(24 * MB)
-def _cached_frosted(flower, size: tuple[int, int], blur: float) -> Image.Image:
-    return _blurred(background(flower, size).image, blur)
+@bytes_bounded(24 * MB, key=lambda canvas, blur: (canvas.serial, blur))
+def _cached_frosted(canvas, blur: float) -> Image.Image:
+    return _blurred(canvas.image, blur)
 
 
 def _blur_factor(radius: float) -> int:

@@ -171,3 +171,23 @@ def test_a_bundled_flowers_first_post_blurs_its_part_and_the_second_keeps_the_wh
     assert layer.size == size
     assert compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10)) is layer
     assert first.image.tobytes() == layer.crop(first.box.corners).tobytes()
+
+
+def test_a_photo_file_edited_between_posts_gets_its_new_pictures_frosted_layer(tmp_path, monkeypatch) -> None:
+    """The kept layer belongs to the background it was blurred from: once the photo is read again (its old
+    background gone from the cache), the panel is frosted from the new picture, not the old one."""
+    from generator.caches import BytesBoundedTable
+    from generator.flowers import _cached_background
+
+    monkeypatch.setattr(compose, "_asked_before", BytesBoundedTable(1_000_000))
+    compose._cached_frosted.cache_clear()
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(jpeg((1500, 1300), 1))
+    [spec] = plan_posts(PostRequest(flower=str(path), message="Thank you", formats=("instagram-portrait",)))
+    compose.render(spec), compose.render(spec)  # the second keeps the whole canvas's layer
+    path.write_bytes(jpeg((1500, 1300), 2))
+    _cached_background.cache_clear()  # as when a long run's other flowers push it out
+    edited = compose.render(spec).image
+    compose._cached_frosted.cache_clear()
+    _cached_background.cache_clear()
+    assert edited.tobytes() == compose.render(spec).image.tobytes()
