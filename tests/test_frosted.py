@@ -164,13 +164,28 @@ def test_a_bundled_flowers_first_post_blurs_its_part_and_the_second_keeps_the_wh
     monkeypatch.setattr(compose, "_asked_before", BytesBoundedTable(1_000_000))
     compose._cached_frosted.cache_clear()
     flower = resolve_flower("cornflower")
-    size = (1080, 1350)
-    first = compose._frosted(flower, size, 0.02, Box(0, 900, 1080, 1300))
-    assert isinstance(first, compose._Part) and first.box == Box(0, 900, 1080, 1300)
+    size = (1080, 1080)
+    first = compose._frosted(flower, size, 0.02, Box(0, 700, 1080, 1030))
+    assert isinstance(first, compose._Part) and first.box == Box(0, 700, 1080, 1030)
     layer = compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10))
     assert layer.size == size
     assert compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10)) is layer
     assert first.image.tobytes() == layer.crop(first.box.corners).tobytes()
+
+
+def test_a_first_post_whose_part_would_cost_most_of_the_whole_keeps_the_whole(monkeypatch) -> None:
+    """At 1350 px the part keeps the canvas's row grid from the top, so a panel at the bottom makes 90 % of
+    the canvas: the whole is made at once, and kept."""
+    from generator.caches import BytesBoundedTable
+    from generator.flowers import resolve_flower
+
+    monkeypatch.setattr(compose, "_asked_before", BytesBoundedTable(1_000_000))
+    compose._cached_frosted.cache_clear()
+    flower = resolve_flower("cornflower")
+    reads = Box(54, 900, 1026, 1290)
+    assert compose._part_share((1080, 1350), 0.018, reads) > 0.5 > compose._part_share((1080, 1080), 0.018, reads)
+    layer = compose._frosted(flower, (1080, 1350), 0.018, reads)
+    assert layer.size == (1080, 1350) and compose._frosted(flower, (1080, 1350), 0.018, reads) is layer
 
 
 def test_a_photo_file_edited_between_posts_gets_its_new_pictures_frosted_layer(tmp_path, monkeypatch) -> None:
