@@ -109,9 +109,7 @@ def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
 
     flowers._cached_background.cache_clear()  # as a fresh worker starts: every flower decoded once per size
     compose._cached_frosted.cache_clear()
-    if hasattr(compose, "_asked_before"):  # which frosted layers were asked for (this checkout keeps that)
-        compose._asked_before.cache_clear()
-    with contextlib.suppress(ImportError):  # and the JPEG rows learned from earlier posts
+    with contextlib.suppress(ImportError):  # the JPEG rows learned from earlier posts (where this checkout has them)
         from generator.jpeg_rows import _learned
 
         _learned.cache_clear()

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from PIL import Image, ImageDraw, ImageFilter
 
 from generator import fonts
-from generator.caches import MB, BytesBoundedTable, bytes_bounded
+from generator.caches import MB, bytes_bounded
 from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
 from generator.lookup import Table
@@ -535,35 +535,14 @@ _PAINTERS = {"panel": _paint_panel, "band": _paint_band, "scrim": _paint_scrim, 
 
 
 def _frosted(flower, size: tuple[int, int], blur: float, reads: Box):
-    """The picture blurred like frosted glass, made with the same bytes either way: only the part the post
-    reads (`reads`, see _layer_reads), or the whole canvas, kept for the next post on it. A picture's first
-    post makes the part (a `make`, or a campaign's photo used once, pays for no more), unless the part
-    would cost half the whole or more; its second makes the whole canvas, which the rest of a campaign
-    shares. An uploaded photo's is never kept (see flowers.background)."""
+    """The picture blurred like frosted glass. A bundled or grown flower's (or a photo file's) whole canvas
+    is blurred once per picture and blur (a batch reuses it); an uploaded photo's is not kept (see
+    flowers.background), so only the part the post reads (`reads`, see _layer_reads) is made, with the same
+    bytes."""
     canvas = background(flower, size)
     if flower.data is not None:
         return _blurred_part(canvas.image, blur, reads)
-    key = (canvas.serial, blur)  # the picture this post is drawn on: a photo file read again is a new one
-    if _cached_frosted.peek(key) is None and not _asked_before.peek(key) and _part_share(size, blur, reads) < 0.5:
-        _asked_before.put(key, True)
-        return _blurred_part(canvas.image, blur, reads)
     return _cached_frosted(canvas, blur)
-
-
-def _part_share(size: tuple[int, int], blur: float, reads: Box) -> float:
-    """The share of the canvas _blurred_part makes for `reads`: more than `reads` where a height keeps the
-    canvas's row grid (see _upscale_span), which for a panel at the bottom can be nearly all of it."""
-    width, height = size
-    factor = _blur_factor(blur * width)
-    if factor == 1:
-        return reads.width * reads.height / (width * height)
-    reach = 3 * (int(blur * width / factor) + 2)
-    xs = _upscale_span(width, factor, reads.left, reads.right, reach)
-    ys = _upscale_span(height, factor, reads.top, reads.bottom, reach)
-    return (xs.out1 - xs.out0) * (ys.out1 - ys.out0) / (width * height)
-
-
-_asked_before = BytesBoundedTable(1 * MB)  # which pictures' frosted layers a post has asked for already
 
 
 @bytes_bounded(24 * MB, key=lambda canvas, blur: (canvas.serial, blur))

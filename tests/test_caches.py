@@ -78,7 +78,7 @@ def test_the_renderers_caches_are_bounded_by_bytes():
 
     caches = [_cached_background, _upload_background, compose._cached_frosted, compose._rounded_mask,
               compose._scrim_mask, compose._logo_image, fonts.load, _transform_to_srgb, thumbnail,
-              jpeg_rows._learned, compose._asked_before]
+              jpeg_rows._learned]
     assert all(isinstance(cache, BytesBoundedTable) for cache in caches)
     assert sum(cache.max_bytes for cache in caches) + RECENT_UPLOAD_BYTES <= 200_000_000
 

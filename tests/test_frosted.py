@@ -157,49 +157,26 @@ def test_an_uploaded_photo_renders_the_same_as_with_the_whole_canvas_blurred(
             assert ours.under_text[1].tobytes() == theirs.under_text[1].tobytes()
 
 
-def test_a_bundled_flowers_first_post_blurs_its_part_and_the_second_keeps_the_whole_canvas(monkeypatch) -> None:
-    from generator.caches import BytesBoundedTable
+def test_a_bundled_flower_keeps_its_whole_canvas_cached() -> None:
     from generator.flowers import resolve_flower
 
-    monkeypatch.setattr(compose, "_asked_before", BytesBoundedTable(1_000_000))
-    compose._cached_frosted.cache_clear()
     flower = resolve_flower("cornflower")
-    size = (1080, 1080)
-    first = compose._frosted(flower, size, 0.02, Box(0, 700, 1080, 1030))
-    assert isinstance(first, compose._Part) and first.box == Box(0, 700, 1080, 1030)
+    size = (1080, 1350)
     layer = compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10))
     assert layer.size == size
     assert compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10)) is layer
-    assert first.image.tobytes() == layer.crop(first.box.corners).tobytes()
 
 
-def test_a_first_post_whose_part_would_cost_most_of_the_whole_keeps_the_whole(monkeypatch) -> None:
-    """At 1350 px the part keeps the canvas's row grid from the top, so a panel at the bottom makes 90 % of
-    the canvas: the whole is made at once, and kept."""
-    from generator.caches import BytesBoundedTable
-    from generator.flowers import resolve_flower
-
-    monkeypatch.setattr(compose, "_asked_before", BytesBoundedTable(1_000_000))
-    compose._cached_frosted.cache_clear()
-    flower = resolve_flower("cornflower")
-    reads = Box(54, 900, 1026, 1290)
-    assert compose._part_share((1080, 1350), 0.018, reads) > 0.5 > compose._part_share((1080, 1080), 0.018, reads)
-    layer = compose._frosted(flower, (1080, 1350), 0.018, reads)
-    assert layer.size == (1080, 1350) and compose._frosted(flower, (1080, 1350), 0.018, reads) is layer
-
-
-def test_a_photo_file_edited_between_posts_gets_its_new_pictures_frosted_layer(tmp_path, monkeypatch) -> None:
+def test_a_photo_file_edited_between_posts_gets_its_new_pictures_frosted_layer(tmp_path) -> None:
     """The kept layer belongs to the background it was blurred from: once the photo is read again (its old
     background gone from the cache), the panel is frosted from the new picture, not the old one."""
-    from generator.caches import BytesBoundedTable
     from generator.flowers import _cached_background
 
-    monkeypatch.setattr(compose, "_asked_before", BytesBoundedTable(1_000_000))
     compose._cached_frosted.cache_clear()
     path = tmp_path / "photo.jpg"
     path.write_bytes(jpeg((1500, 1300), 1))
     [spec] = plan_posts(PostRequest(flower=str(path), message="Thank you", formats=("instagram-portrait",)))
-    compose.render(spec), compose.render(spec)  # the second keeps the whole canvas's layer
+    compose.render(spec)  # the whole canvas's layer is kept
     path.write_bytes(jpeg((1500, 1300), 2))
     _cached_background.cache_clear()  # as when a long run's other flowers push it out
     edited = compose.render(spec).image
