@@ -18,8 +18,8 @@ from generator import fonts
 from generator.caches import MB, bytes_bounded
 from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
-from generator.lookup import Table
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
+from generator.lookup import Table
 from generator.spec import PostSpec
 from generator.styles import CONTRAST_TARGET, Placement, Style, contrast_floor, get_style, themed, worst_contrast
 from generator.typeset import draw_line, line_extent

@@ -22,7 +22,7 @@ _RESTART = re.compile(rb"\xff[\xd0-\xd7]")  # in entropy-coded data an 0xFF byte
 _SOF0, _SOS, _EOI = 0xC0, 0xDA, b"\xff\xd9"
 
 
-class Shared(NamedTuple):  # a NamedTuple, not a dataclass: a third of the import time, in every cold `make`
+class Shared(NamedTuple):  # not a dataclass: a quarter of the import cost, paid by every cold `make`
     """Pixel rows [top, bottom) drawn on by one post: everywhere else its image is the picture `key` names
     (a background, by its serial), pixel for pixel, as in every other post with that key."""
 
