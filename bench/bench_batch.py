@@ -140,12 +140,12 @@ def decoded_posts(folder: Path) -> list:
 def encode_floor(images: list, exact: bool) -> float:
     import io
 
-    from generator.jpeg_rows import jpeg_bytes
+    from generator import jpeg_rows
 
     start = time.perf_counter()
     for image in images:
         if exact:  # the whole image, as a post's first encode on a picture no post has shown yet
-            jpeg_bytes(image, 90)
+            jpeg_rows.encode(image, 90)
         else:
             image.save(io.BytesIO(), "JPEG", quality=90)
     return time.perf_counter() - start

@@ -100,12 +100,12 @@ def encoders():
     """name -> encode(image, drawn rows): Pillow's settings; ours, the whole image (a post on a picture no
     post has shown yet); ours once the picture's other rows are known (each later post on it), which
     encodes only the rows the post drew on (the whole image where the frame's paper covers it)."""
-    from generator.jpeg_rows import Shared, jpeg_bytes
+    from generator import jpeg_rows
 
     found = {name: (lambda image, drawn, options=options: _pillow(image, options)) for name, options in SETTINGS.items()}
-    found[CURRENT] = lambda image, drawn: jpeg_bytes(image, QUALITY)
-    found["ours, a later post"] = lambda image, drawn: jpeg_bytes(
-        image, QUALITY, Shared(id(image), *drawn) if drawn else None)
+    found[CURRENT] = lambda image, drawn: jpeg_rows.encode(image, QUALITY)
+    found["ours, a later post"] = lambda image, drawn: jpeg_rows.encode(
+        image, QUALITY, jpeg_rows.Shared(id(image), *drawn) if drawn else None)
     try:
         import numpy
         import simplejpeg

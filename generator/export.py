@@ -74,7 +74,7 @@ def encode(image, spec: PostSpec, shared: Shared | None = None) -> bytes:
     clean = without_metadata(image)
     ladder = _smaller_and_smaller(spec.image_type)
     if spec.image_type == "jpeg":
-        data = jpeg_rows.jpeg_bytes(clean, ladder[0]["quality"], shared)
+        data = jpeg_rows.encode(clean, ladder[0]["quality"], shared)
     else:
         data = _encode_once(clean, spec.image_type, **ladder[0])
     if limit is None or len(data) <= limit:

@@ -35,11 +35,11 @@ class Shared(NamedTuple):  # not a dataclass: a quarter of the import cost, paid
 _learned = BytesBoundedTable(8 * MB)
 
 
-def jpeg_bytes(image, quality: int, shared: Shared | None = None) -> bytes:
+def encode(image, quality: int, shared: Shared | None = None) -> bytes:
     """`image` (RGB, no metadata) as a 4:4:4 baseline JPEG with a restart marker after every row of blocks;
     with `shared`, only the rows not already learned for its key are encoded."""
     if shared is None:
-        return _encode(image, quality)
+        return _whole_jpeg(image, quality)
     if shared.top > shared.bottom:
         raise ValueError(f"drawn rows [{shared.top}, {shared.bottom}) run backwards")
     width, height = image.size
@@ -50,7 +50,7 @@ def jpeg_bytes(image, quality: int, shared: Shared | None = None) -> bytes:
     known = _learned.peek(table_key) or {}
     missing = [row for row in (*range(band[0]), *range(band[1], rows)) if row not in known]
     first, last = (min(band[0], missing[0]), max(band[1], missing[-1] + 1)) if missing else band
-    header, segments = _split(_encode(image.crop((0, first * ROW, width, min(height, last * ROW))), quality))
+    header, segments = _split(_whole_jpeg(image.crop((0, first * ROW, width, min(height, last * ROW))), quality))
     if len(segments) != last - first:
         raise RuntimeError(f"the JPEG encoder wrote {len(segments)} restart intervals for {last - first} rows")
     if missing:
@@ -61,17 +61,23 @@ def jpeg_bytes(image, quality: int, shared: Shared | None = None) -> bytes:
     return _joined(header, body, height)
 
 
-def _encode(image, quality: int) -> bytes:
+def _whole_jpeg(image, quality: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=quality, subsampling="4:4:4", restart_marker_rows=1)
     return buffer.getvalue()
 
 
+def _marker_at(data: bytes, marker: int) -> int:
+    """Where the first header segment with this marker starts (headers are marker, length, contents)."""
+    at = 2
+    while data[at + 1] != marker:
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    return at
+
+
 def _split(data: bytes) -> tuple[bytes, list[bytes]]:
     """A JPEG's headers (to the end of its scan header) and its restart intervals' entropy-coded bytes."""
-    at = 2
-    while data[at + 1] != _SOS:
-        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    at = _marker_at(data, _SOS)
     scan = at + 2 + int.from_bytes(data[at + 2:at + 4], "big")
     if not data.endswith(_EOI):
         raise RuntimeError("the JPEG encoder's output does not end with EOI")
@@ -82,9 +88,7 @@ def _joined(header: bytes, segments: list[bytes], height: int) -> bytes:
     """One file of the row segments, in order, restart markers numbered 0-7 between them, the frame's
     height set to `height` (the header may come from an encode of fewer rows)."""
     header = bytearray(header)
-    at = 2
-    while header[at + 1] != _SOF0:
-        at += 2 + int.from_bytes(header[at + 2:at + 4], "big")
+    at = _marker_at(header, _SOF0)
     header[at + 5:at + 7] = height.to_bytes(2, "big")
     parts = [bytes(header)]
     for index, segment in enumerate(segments[:-1]):

@@ -66,8 +66,8 @@ def test_each_post_is_the_whole_images_encode_byte_for_byte(case) -> None:
     base = picture(size, seed)
     for number, (top, bottom) in enumerate(bands):
         image = drawn_over(base, top, bottom, seed + number + 1)
-        ours = jpeg_rows.jpeg_bytes(image, 90, jpeg_rows.Shared("picture", top, bottom))
-        assert ours == jpeg_rows.jpeg_bytes(image, 90), (size, bands, number)
+        ours = jpeg_rows.encode(image, 90, jpeg_rows.Shared("picture", top, bottom))
+        assert ours == jpeg_rows.encode(image, 90), (size, bands, number)
 
 
 def test_a_post_over_learned_rows_encodes_only_its_band(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,11 +75,11 @@ def test_a_post_over_learned_rows_encodes_only_its_band(monkeypatch: pytest.Monk
     that no post has left undrawn yet; once all are known, only its band."""
     base = picture((1080, 1350), 1)
     encoded = []
-    real = jpeg_rows._encode
-    monkeypatch.setattr(jpeg_rows, "_encode", lambda image, quality: encoded.append(image.size) or real(image, quality))
+    real = jpeg_rows._whole_jpeg
+    monkeypatch.setattr(jpeg_rows, "_whole_jpeg", lambda image, quality: encoded.append(image.size) or real(image, quality))
     for number, (top, bottom) in enumerate([(900, 1300), (950, 1250), (960, 1240), (960, 1240)]):
         image = drawn_over(base, top, bottom, number + 2)
-        ours = jpeg_rows.jpeg_bytes(image, 90, jpeg_rows.Shared("picture", top, bottom))
+        ours = jpeg_rows.encode(image, 90, jpeg_rows.Shared("picture", top, bottom))
         assert ours == real(image, 90)
     # rows of blocks: all 169; the first band's 112 to 163 (900 // 8 to ceil(1300 / 8)); the second's 118 to
     # 157; then the band's own 120 to 155
@@ -88,17 +88,17 @@ def test_a_post_over_learned_rows_encodes_only_its_band(monkeypatch: pytest.Monk
 
 def test_rows_learned_for_one_key_are_not_used_for_another() -> None:
     first, second = picture((200, 160), 1), picture((200, 160), 2)
-    jpeg_rows.jpeg_bytes(first, 90, jpeg_rows.Shared("first", 40, 80))
-    assert jpeg_rows.jpeg_bytes(second, 90, jpeg_rows.Shared("second", 40, 80)) == jpeg_rows.jpeg_bytes(second, 90)
-    at_other_quality = jpeg_rows.jpeg_bytes(first, 80, jpeg_rows.Shared("first", 40, 80))
-    assert at_other_quality == jpeg_rows.jpeg_bytes(first, 80)
+    jpeg_rows.encode(first, 90, jpeg_rows.Shared("first", 40, 80))
+    assert jpeg_rows.encode(second, 90, jpeg_rows.Shared("second", 40, 80)) == jpeg_rows.encode(second, 90)
+    at_other_quality = jpeg_rows.encode(first, 80, jpeg_rows.Shared("first", 40, 80))
+    assert at_other_quality == jpeg_rows.encode(first, 80)
 
 
 def test_the_file_restarts_after_every_row_and_decodes_to_the_same_pixels() -> None:
     image = picture((1080, 1350), 5)
     plain = io.BytesIO()
     image.save(plain, "JPEG", quality=90, subsampling="4:4:4")
-    ours = jpeg_rows.jpeg_bytes(image, 90)
+    ours = jpeg_rows.encode(image, 90)
     assert b"\xff\xdd\x00\x04" + (1080 // 8).to_bytes(2, "big") in ours  # DRI: a restart every 135 blocks
     assert sum(ours.count(bytes((0xFF, marker))) for marker in range(0xD0, 0xD8)) == -(-1350 // 8) - 1
     assert Image.open(io.BytesIO(ours)).tobytes() == Image.open(plain).tobytes()
@@ -108,7 +108,7 @@ def test_the_file_restarts_after_every_row_and_decodes_to_the_same_pixels() -> N
 def test_what_is_learned_stays_within_its_budget() -> None:
     for key in range(60):
         image = picture((1080, 1350), key)
-        jpeg_rows.jpeg_bytes(image, 90, jpeg_rows.Shared(key, 0, 8))
+        jpeg_rows.encode(image, 90, jpeg_rows.Shared(key, 0, 8))
     info = jpeg_rows._learned.cache_info()
     assert info.bytes <= info.max_bytes and info.entries < 60
 
@@ -161,7 +161,7 @@ def test_outside_its_drawn_rows_a_post_is_its_flowers_picture(style: str, flower
             width, height = spec.format.size
             for box in ((0, 0, width, top), (0, bottom, width, height)):
                 assert rendered.image.crop(box).tobytes() == picture.crop(box).tobytes(), (spec.format.name, box)
-            assert render_post(spec).image_bytes == jpeg_rows.jpeg_bytes(rendered.image, 90), spec.format.name
+            assert render_post(spec).image_bytes == jpeg_rows.encode(rendered.image, 90), spec.format.name
             checked += 1
     assert checked or STYLES[style].surface == "frame"
 
@@ -205,9 +205,9 @@ def test_a_photo_edited_between_posts_is_never_mixed_with_its_old_rows(tmp_path)
     render_post(spec)
     picture((1200, 1500), 2).save(path, quality=92)
     _cached_background.cache_clear()  # as when a long run's other flowers push it out
-    assert render_post(spec).image_bytes == jpeg_rows.jpeg_bytes(render(spec).image, 90)
+    assert render_post(spec).image_bytes == jpeg_rows.encode(render(spec).image, 90)
 
 
 def test_drawn_rows_that_run_backwards_are_refused() -> None:
     with pytest.raises(ValueError, match="backwards"):
-        jpeg_rows.jpeg_bytes(picture((64, 64), 1), 90, jpeg_rows.Shared("picture", 40, 20))
+        jpeg_rows.encode(picture((64, 64), 1), 90, jpeg_rows.Shared("picture", 40, 20))
