@@ -7,7 +7,6 @@ the singular or the plural, in any case, with hyphens, spaces or underscores: `I
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 
 
@@ -28,6 +27,8 @@ def spellings(table: Mapping[str, Iterable[str]]) -> dict[str, str]:
 
 def nearest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate closest to `name`, if one is close enough to be what was meant."""
+    import difflib  # only a mistyped name needs it: not imported by every `make`
+
     matches = difflib.get_close_matches(normalise(name), list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
