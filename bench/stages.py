@@ -1,6 +1,8 @@
 """Where each millisecond of a post goes: a batch run in this process with a stopwatch on every stage.
 
-Each stage's time is its own (exclusive): a stage called inside another is not counted twice. The stages:
+Each stage's time is its own (exclusive): a stage called inside another is not counted twice. A post's picture
+is made in line here, not on a thread beside its text as in a real run, so that each stage is timed alone.
+The stages:
 
   validate   reading the campaign file, building and checking every PostSpec (check_fits included)
   decode     opening the flower: a bundled JPEG (draft-decoded), a photo, or growing one
@@ -80,18 +82,28 @@ def instrumented(watch: Stopwatch):
     import generator.flowers as flowers
     import generator.posts as posts
 
+    try:
+        import generator.pictures as pictures
+    except ImportError:  # a checkout from before it
+        pictures = None
     targets = [(campaign, "plan_campaign", "validate"), (flowers, "_source_image", "decode"),
+               (pictures, "source_image", "decode"), (pictures, "_blurred", "background"),
+               (pictures, "_blurred_part", "background"),
                (flowers, "_compose_background", "background"), (compose, "_blurred", "background"),
                (compose, "_blurred_part", "background"),
                (compose, "plan_layout", "layout"), (compose, "render", "surface"), (compose, "_base", "surface"),
                (compose, "_opacity_for_contrast", "contrast"), (compose, "worst_contrast", "contrast"),
                (compose, "_draw_text", "text"), (compose, "_draw_shadow", "text"), (posts, "encode", "encode"),
                (export, "write_post", "write")]
+    targets = [target for target in targets if hasattr(target[0], target[1])]  # what this checkout has
     saved = [(module, name, getattr(module, name)) for module, name, _ in targets]
     painters = dict(compose._PAINTERS)
     try:
         for module, name, stage in targets:
             setattr(module, name, watch.wrap(stage, getattr(module, name)))
+        if pictures is not None:  # each stage timed on its own: the picture is made in line, not beside the text
+            saved.append((pictures, "Meanwhile", pictures.Meanwhile))
+            pictures.Meanwhile = lambda function, *args: pictures.Done(function(*args))
         for key, painter in painters.items():
             compose._PAINTERS[key] = watch.wrap("surface", painter)
         yield batch
@@ -108,7 +120,10 @@ def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
     import generator.flowers as flowers
 
     flowers._cached_background.cache_clear()  # as a fresh worker starts: every flower decoded once per size
-    compose._cached_frosted.cache_clear()
+    frosted_layers = getattr(compose, "_cached_frosted", None)  # where this checkout keeps them
+    if frosted_layers is None:
+        from generator.pictures import _cached_frosted as frosted_layers
+    frosted_layers.cache_clear()
     with contextlib.suppress(ImportError):  # the JPEG rows learned from earlier posts (where this checkout has them)
         from generator.jpeg_rows import _learned
 

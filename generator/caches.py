@@ -111,10 +111,7 @@ class BytesBoundedCache(BytesBoundedTable):
         functools.update_wrapper(self, function)
 
     def __call__(self, *args, **kwargs):
-        if self.key is not None:
-            key = self.key(*args, **kwargs)
-        else:
-            key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+        key = self._key(args, kwargs)
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
@@ -125,6 +122,17 @@ class BytesBoundedCache(BytesBoundedTable):
         value = self.function(*args, **kwargs)
         self.put(key, value)
         return value
+
+    def kept(self, *args, **kwargs) -> bool:
+        """Whether a call with these arguments would be answered from the table (nothing is counted)."""
+        key = self._key(args, kwargs)
+        with self._lock:
+            return key in self._entries
+
+    def _key(self, args: tuple, kwargs: dict):
+        if self.key is not None:
+            return self.key(*args, **kwargs)
+        return (args, tuple(sorted(kwargs.items()))) if kwargs else args
 
 
 def bytes_bounded(max_bytes: int, weigh: Callable[[Any], int] = size_of, key: Callable[..., Any] | None = None):

@@ -20,9 +20,10 @@ from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
 from generator.lookup import Table
+from generator.pictures import Pictures, frosted, make_meanwhile
 from generator.spec import PostSpec
 from generator.styles import CONTRAST_TARGET, Placement, Style, contrast_floor, get_style, themed, worst_contrast
-from generator.typeset import draw_line, line_extent
+from generator.typeset import draw_line, line_extent, rasterize_line
 
 TAG_JOINER = "  "
 TAG_SHRINK = 0.75  # the smallest tag line, as a share of the style's tag size
@@ -95,13 +96,25 @@ class _Plan:
         return Box(self.message_box.left, self.message_box.top, self.message_box.right, self.tag_box.bottom)
 
 
-def render(spec: PostSpec) -> Rendered:
+def render(spec: PostSpec, pictures: Pictures | None = None) -> Rendered:
+    """The post's pixels. `pictures`: its canvas and frosted layer as `pictures.make_meanwhile` gives them,
+    when the caller has started them already."""
     style = style_for(spec)
-    canvas = background(spec.flower, spec.format.size)
-    plan = plan_layout(spec, style, canvas.focus)
+    if pictures is None:
+        pictures = make_meanwhile(spec.flower, spec.format.size, style.blur)
+    try:
+        plan = plan_layout(spec, style, pictures.focus)
+        if not pictures.done():
+            _rasterize_text(plan, spec)
+            Image.preinit()  # the encoder's plugins, imported while the picture is still being made
+    except BaseException:
+        pictures.result()  # the picture's own error comes first, as when it was made before the text
+        raise
+    canvas, layer = pictures.result()
     base = _base(spec, style, plan, canvas.image)
-    reads = _layer_reads(plan, style, spec.format.size)
-    layer = _frosted(spec.flower, spec.format.size, style.blur, reads) if style.blur else base
+    if layer is None:
+        layer = frosted(spec.flower, spec.format.size, style.blur, _layer_reads(plan, style, spec.format.size)) \
+            if style.blur else base
     opacity = _opacity_for_contrast(layer, plan, style, spec.format.size)
     backdrop = _PAINTERS[style.surface](base, layer, spec, style, plan, opacity)
     logo = _place_logo(backdrop, spec, plan, style) if spec.logo else None
@@ -534,49 +547,6 @@ _PAINTERS = {"panel": _paint_panel, "band": _paint_band, "scrim": _paint_scrim, 
              "flag": _paint_flag}
 
 
-def _frosted(flower, size: tuple[int, int], blur: float, reads: Box):
-    """The picture blurred like frosted glass. A bundled or grown flower's (or a photo file's) whole canvas
-    is blurred once per picture and blur (a batch reuses it); an uploaded photo's is not kept (see
-    flowers.background), so only the part the post reads (`reads`, see _layer_reads) is made, with the same
-    bytes."""
-    canvas = background(flower, size)
-    if flower.data is not None:
-        return _blurred_part(canvas.image, blur, reads)
-    return _cached_frosted(canvas, blur)
-
-
-@bytes_bounded(24 * MB, key=lambda canvas, blur: (canvas.serial, blur))
-def _cached_frosted(canvas, blur: float) -> Image.Image:
-    return _blurred(canvas.image, blur)
-
-
-def _blur_factor(radius: float) -> int:
-    return max(1, min(4, int(radius // 4)))  # a wide blur keeps no fine detail: blur a reduced copy
-
-
-def _blurred(image: Image.Image, blur: float) -> Image.Image:
-    radius = blur * image.width
-    factor = _blur_factor(radius)
-    small = image.reduce(factor) if factor > 1 else image
-    blurred = small.filter(ImageFilter.GaussianBlur(radius / factor))
-    return blurred.resize(image.size, Image.Resampling.BILINEAR) if factor > 1 else blurred
-
-
-@dataclass(frozen=True)
-class _Part:
-    """A part of a canvas-sized picture, cropped from in canvas coordinates like the picture itself."""
-
-    image: Image.Image
-    box: Box
-
-    def crop(self, corners: tuple[int, int, int, int]) -> Image.Image:
-        if not self.box.contains(corners):
-            raise ValueError(f"{corners} reaches outside the frosted part {self.box.corners}")
-        left, top, right, bottom = corners
-        return self.image.crop((left - self.box.left, top - self.box.top,
-                                right - self.box.left, bottom - self.box.top))
-
-
 def _layer_reads(plan: _Plan, style: Style, size: tuple[int, int]) -> Box:
     """Everything the painters and the contrast search read of the frosted layer: the surface (a card or
     band holds its panel, where the search looks), or the flag's three stripes."""
@@ -586,77 +556,6 @@ def _layer_reads(plan: _Plan, style: Style, size: tuple[int, int]) -> Box:
         boxes += [red, *(white for white in whites if white.width > 0 and white.height > 0)]
     return Box(min(box.left for box in boxes), min(box.top for box in boxes),
                max(box.right for box in boxes), max(box.bottom for box in boxes))
-
-
-def _blurred_part(image: Image.Image, blur: float, want: Box) -> _Part:
-    """`_blurred(image, blur)` inside `want`, byte for byte, from only the picture around it.
-
-    Each stage reads a bounded neighbourhood, so a region grown by that reach gives the same pixels inside:
-    reduce averages factor x factor blocks (the region starts on a block edge, and ends on one or at the
-    picture's edge, where the last partial block is the same); GaussianBlur is three box passes each way,
-    each reading int(box radius) + 1 pixels to a side (the box radius is below the Gaussian's), with the
-    edge pixel repeated past the picture's edge only (the region reaches that edge, or keeps its own edges
-    more than the reach away); the BILINEAR upscale (of the whole canvas: a horizontal pass, then a
-    vertical one) is made as those two passes, each with the whole canvas's scale and sampling centres
-    (see _upscale_span)."""
-    radius = blur * image.width
-    factor = _blur_factor(radius)
-    sigma = radius / factor
-    reach = 3 * (int(sigma) + 2)  # three passes of int(box radius) + 1, box radius < sigma; one spare
-    if factor == 1:
-        x0, x1 = max(0, want.left - reach), min(image.width, want.right + reach)
-        y0, y1 = max(0, want.top - reach), min(image.height, want.bottom + reach)
-        blurred = image.crop((x0, y0, x1, y1)).filter(ImageFilter.GaussianBlur(sigma))
-        return _Part(blurred.crop((want.left - x0, want.top - y0, want.right - x0, want.bottom - y0)), want)
-    xs = _upscale_span(image.width, factor, want.left, want.right, reach)
-    ys = _upscale_span(image.height, factor, want.top, want.bottom, reach)
-    part = image.reduce(factor, (xs.read0 * factor, ys.read0 * factor,
-                                 min(image.width, xs.read1 * factor), min(image.height, ys.read1 * factor)))
-    part = part.filter(ImageFilter.GaussianBlur(sigma))
-    rows = part.height
-    wide = part.resize((xs.out1 - xs.out0, rows), Image.Resampling.BILINEAR,
-                       box=(xs.in0 - xs.read0, 0, xs.in1 - xs.read0, rows))
-    up = wide.resize((wide.width, ys.out1 - ys.out0), Image.Resampling.BILINEAR,
-                     box=(0, ys.in0 - ys.read0, wide.width, ys.in1 - ys.read0))
-    return _Part(up.crop((want.left - xs.out0, want.top - ys.out0, want.right - xs.out0, want.bottom - ys.out0)),
-                 want)
-
-
-@dataclass(frozen=True)
-class _Span:
-    read0: int  # the reduced pixels blurred, [read0, read1)
-    read1: int
-    out0: int  # the upscaled pixels made, [out0, out1), on the canvas
-    out1: int
-    in0: int  # the resize box on the reduced picture, [in0, in1)
-    in1: int
-
-
-def _upscale_span(length: int, factor: int, want0: int, want1: int, reach: int) -> _Span:
-    """One axis of the part: which reduced pixels to blur and which upscaled ones to make for [want0, want1).
-
-    Pillow's resize works out, per output pixel, centre = in0 + (i + 0.5) * scale, with scale =
-    (in1 - in0) / outputs (in0 and in1 pass through float32: integers here, exact), and its taps from the
-    centre, clamped to the input's ends. The whole canvas has in0 = 0 and scale = small / length. A part
-    keeps that scale only if outputs * small / length is a whole number, i.e. outputs is a multiple of
-    q = length / gcd(length, small). When scale is a dyadic fraction (q a power of two) every product and
-    sum above is exact, so a part's centres, shifted by where its input starts, are the whole canvas's;
-    otherwise the part starts where the canvas does (the same computation, i for i). Either way the
-    wanted pixels' taps stay more than the blur's reach inside the blurred part, or at the picture's end
-    (clamped alike)."""
-    small = -(-length // factor)
-    common = math.gcd(length, small)
-    q, p = length // common, small // common
-    dyadic = q & (q - 1) == 0
-    out0 = want0 // q * q if dyadic else 0
-    out1 = min(length, -(-want1 // q) * q)
-    in0, in1 = out0 * p // q, out1 * p // q
-    # a wanted pixel's taps lie within [floor(want0 * scale) - 1, ceil(want1 * scale) + 1)
-    tap0 = max(0, want0 * p // q - 2)
-    tap1 = min(small, -(-want1 * p // q) + 2)
-    read0 = min(in0, max(0, tap0 - reach)) if dyadic else 0  # the resize box starts inside what is blurred
-    read1 = min(small, max(in1, tap1 + reach))
-    return _Span(read0, read1, out0, out1, in0, in1)
 
 
 @bytes_bounded(8 * MB)
@@ -696,30 +595,50 @@ def _scrim_mask(size: tuple[int, int], edge: str, plateau: int, fade: int, stren
 # --- text and logo -----------------------------------------------------------------------------------------
 
 def _draw_text(image: Image.Image, plan: _Plan, spec: PostSpec, style: Style) -> list[tuple[int, int, int, int]]:
-    message_chain, tag_chain = _chains(spec)
-    centre = (plan.message_box.left + plan.message_box.right) / 2
-    tag_pitch = round(plan.tag_size * TAG_PITCH)
-    tag_baseline = plan.tag_box.top + round(plan.tag_size * TAG_BASELINE)
+    message, tags = _text_blocks(plan, spec)
+    centre = _centre(plan)
     if style.shadow:
-        _draw_shadow(image, plan, spec, style, message_chain, tag_chain, centre)
-    ink = _draw_lines(image, message_chain, plan.message.lines, plan.message.size, plan.message.line_height,
-                      centre, plan.first_baseline, style.text_colour)
+        _draw_shadow(image, plan, style, (message, tags), centre)
+    ink = _draw_lines(image, message, centre, style.text_colour)
     ImageDraw.Draw(image).rectangle((plan.rule.left, plan.rule.top, plan.rule.right - 1, plan.rule.bottom - 1),
                                     fill=style.accent_colour)
-    ink += _draw_lines(image, tag_chain, plan.tag_lines, plan.tag_size, tag_pitch, centre, tag_baseline,
-                       style.text_colour)
-    return ink
+    return ink + _draw_lines(image, tags, centre, style.text_colour)
 
 
-def _draw_lines(image, chain, lines, size, line_height, centre, first_baseline,
-                colour) -> list[tuple[int, int, int, int]]:
-    """Centred lines; a right-to-left paragraph keeps its own visual order inside each line."""
+def _text_blocks(plan: _Plan, spec: PostSpec) -> tuple[tuple, tuple]:
+    """The message and the tag line, each as (font chain, lines, size, line pitch, first baseline)."""
+    message_chain, tag_chain = _chains(spec)
+    return ((message_chain, plan.message.lines, plan.message.size, plan.message.line_height, plan.first_baseline),
+            (tag_chain, plan.tag_lines, plan.tag_size, round(plan.tag_size * TAG_PITCH),
+             plan.tag_box.top + round(plan.tag_size * TAG_BASELINE)))
+
+
+def _centre(plan: _Plan) -> float:
+    return (plan.message_box.left + plan.message_box.right) / 2
+
+
+def _line_starts(block: tuple, centre: float, dy: int = 0):
+    """Each of a block's lines, centred: its text, left edge and baseline, and whether its paragraph runs right
+    to left (it keeps its own visual order inside each line)."""
+    chain, lines, size, pitch, first_baseline = block
     rtl = chain.is_rtl(" ".join(lines))
-    ink = []
     for index, line in enumerate(lines):
-        left = centre - chain.measure(line, size) / 2
-        ink.append(draw_line(image, chain, line, size, left, first_baseline + index * line_height, colour, rtl))
-    return ink
+        yield line, centre - chain.measure(line, size) / 2, first_baseline + dy + index * pitch, rtl
+
+
+def _draw_lines(image, block: tuple, centre: float, colour, dy: int = 0) -> list[tuple[int, int, int, int]]:
+    chain, _, size, _, _ = block
+    return [draw_line(image, chain, line, size, left, baseline, colour, rtl)
+            for line, left, baseline, rtl in _line_starts(block, centre, dy)]
+
+
+def _rasterize_text(plan: _Plan, spec: PostSpec) -> None:
+    """Rasterize the text's runs ahead, for `_draw_text` to find kept, while the picture is still being made
+    (the shadow draws the same runs, shifted by whole pixels)."""
+    for block in _text_blocks(plan, spec):
+        chain, _, size, _, _ = block
+        for line, left, baseline, rtl in _line_starts(block, _centre(plan)):
+            rasterize_line(chain, line, size, left, baseline, rtl)
 
 
 def _text_reach(plan: _Plan, size: tuple[int, int], overhang: int = 0) -> Box:
@@ -730,16 +649,14 @@ def _text_reach(plan: _Plan, size: tuple[int, int], overhang: int = 0) -> Box:
                min(size[0], area.right + margin), min(size[1], area.bottom + margin))
 
 
-def _draw_shadow(image, plan: _Plan, spec: PostSpec, style: Style, message_chain, tag_chain, centre) -> None:
+def _draw_shadow(image, plan: _Plan, style: Style, blocks: tuple[tuple, tuple], centre: float) -> None:
     """A soft dark shadow under the letters: it settles them on a busy picture (contrast is already met)."""
     spread = max(2, round(plan.message.size * 0.08))
     box = _text_reach(plan, image.size)
     mask = Image.new("L", (box.width, box.height), 0)
     dx, dy = -box.left + spread // 2, -box.top + spread // 2
-    _draw_lines(mask, message_chain, plan.message.lines, plan.message.size, plan.message.line_height,
-                centre + dx, plan.first_baseline + dy, 255)
-    _draw_lines(mask, tag_chain, plan.tag_lines, plan.tag_size, round(plan.tag_size * TAG_PITCH), centre + dx,
-                plan.tag_box.top + round(plan.tag_size * TAG_BASELINE) + dy, 255)
+    for block in blocks:
+        _draw_lines(mask, block, centre + dx, 255, dy)
     small = mask.reduce(2).filter(ImageFilter.GaussianBlur(spread / 2))  # a soft shadow loses nothing at half size
     mask = small.resize(mask.size, Image.Resampling.BILINEAR).point(_shadow_table(style.shadow))
     image.paste(Image.new("RGB", mask.size), box.corners, mask)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from generator.export import WrittenPost, check_folder, encode, existing_post, prepare_folder, write_post
 from generator.jpeg_rows import Shared
+from generator.pictures import make_meanwhile
 from generator.spec import PostSpec
+from generator.styles import get_style
 
 
 @dataclass(frozen=True)
@@ -19,9 +21,10 @@ class EncodedPost:
 def render_post(spec: PostSpec) -> EncodedPost:
     """Render and encode one post in memory. A background that other posts may share (any but an upload's,
     which is not kept) has its encoded rows kept, so the next post on it encodes only the rows it drew on."""
+    pictures = make_meanwhile(spec.flower, spec.format.size, get_style(spec.style).blur)  # beside the import
     from generator.compose import render
 
-    rendered = render(spec)
+    rendered = render(spec, pictures)
     shared = None
     if rendered.drawn_rows and spec.flower.data is None:
         shared = Shared(rendered.picture, *rendered.drawn_rows)

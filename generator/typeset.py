@@ -48,18 +48,35 @@ def draw_line(image: Image.Image, chain: FontChain, text: str, size: int, left: 
               colour: tuple[int, int, int], rtl_paragraph: bool) -> Ink:
     """Draw `text` with its left edge at `left` and baseline at `baseline`; return the ink box."""
     draw = ImageDraw.Draw(image)
-    x = left
     boxes = []
-    for run in visual_order(chain.runs(text), rtl_paragraph):
-        width = fonts.run_width(run, size)
+    for run, x in _pen_positions(chain, text, size, left, rtl_paragraph):
         if run.emoji:
             boxes.append(_draw_emoji(image, run, size, x, baseline))
         else:
             boxes.append(_draw_text(draw, run, size, x, baseline, colour))
-        x += width
     empty = (round(left), round(baseline), round(left), round(baseline))
     boxes = [box for box in boxes if box[2] > box[0] and box[3] > box[1]] or [empty]
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def rasterize_line(chain: FontChain, text: str, size: int, left: float, baseline: float,
+                   rtl_paragraph: bool) -> None:
+    """Rasterize and keep every run `draw_line` would draw at this position, drawing nothing: the glyphs
+    can be made while something else (the picture) is still being made."""
+    for run, x in _pen_positions(chain, text, size, left, rtl_paragraph):
+        if run.emoji:
+            _emoji_sprite(run.face, size, run.text)
+        elif "\n" not in run.text:
+            _run_mask(run.face, size, run.text, run.rtl, math.modf(x)[0], math.modf(baseline)[0])
+            _run_box(run.face, size, run.text, run.rtl)
+
+
+def _pen_positions(chain: FontChain, text: str, size: int, left: float, rtl_paragraph: bool):
+    """The line's runs left to right, each with the pen's x where it starts."""
+    x = left
+    for run in visual_order(chain.runs(text), rtl_paragraph):
+        yield run, x
+        x += fonts.run_width(run, size)
 
 
 def _draw_text(draw: ImageDraw.ImageDraw, run: Run, size: int, x: float, baseline: float, colour) -> Ink:

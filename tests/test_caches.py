@@ -68,7 +68,7 @@ def test_threads_share_a_cache_safely():
 
 
 def test_the_renderers_caches_are_bounded_by_bytes():
-    from generator import compose, fonts
+    from generator import compose, fonts, pictures
     from generator.flowers import _cached_background, _upload_background
     from generator.flowers.photo import _transform_to_srgb
     from generator.flowers.upload import RECENT_UPLOAD_BYTES
@@ -76,7 +76,7 @@ def test_the_renderers_caches_are_bounded_by_bytes():
 
     from generator import jpeg_rows
 
-    caches = [_cached_background, _upload_background, compose._cached_frosted, compose._rounded_mask,
+    caches = [_cached_background, _upload_background, pictures._cached_frosted, compose._rounded_mask,
               compose._scrim_mask, compose._logo_image, fonts.load, _transform_to_srgb, thumbnail,
               jpeg_rows._learned]
     assert all(isinstance(cache, BytesBoundedTable) for cache in caches)

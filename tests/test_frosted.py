@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 
-from generator import compose
+from generator import compose, pictures
 from generator.flowers.upload import uploaded_flower
 from generator.errors import LayoutError
 from generator.layout import Box
@@ -35,10 +35,10 @@ def picture(size: tuple[int, int], seed: int) -> Image.Image:
 
 
 def assert_same_part(image: Image.Image, blur: float, want: Box) -> None:
-    part = compose._blurred_part(image, blur, want)
+    part = pictures._blurred_part(image, blur, want)
     assert part.box == want
     assert part.image.size == (want.width, want.height)
-    assert part.image.tobytes() == compose._blurred(image, blur).crop(want.corners).tobytes()
+    assert part.image.tobytes() == pictures._blurred(image, blur).crop(want.corners).tobytes()
 
 
 def boxes(size: tuple[int, int]):
@@ -112,7 +112,7 @@ def test_a_power_of_two_side_reduced_by_three_is_cut_exactly(size, radius, want)
 
 
 def test_a_part_refuses_a_crop_outside_it() -> None:
-    part = compose._Part(Image.new("RGB", (10, 10)), Box(5, 5, 15, 15))
+    part = pictures._Part(Image.new("RGB", (10, 10)), Box(5, 5, 15, 15))
     assert part.crop((6, 7, 15, 15)).size == (9, 8)
     with pytest.raises(ValueError):
         part.crop((4, 5, 10, 10))
@@ -131,7 +131,7 @@ def upload():
 
 def whole_canvas_frosted(flower, size, blur, reads):
     """The layer as it was: the whole canvas blurred."""
-    return compose._blurred(compose.background(flower, size).image, blur)
+    return pictures._blurred(compose.background(flower, size).image, blur)
 
 
 MESSAGES = ["Freedom for political prisoners",
@@ -150,7 +150,7 @@ def test_an_uploaded_photo_renders_the_same_as_with_the_whole_canvas_blurred(
             except LayoutError:  # too long for this format: nothing to compare
                 continue
             with monkeypatch.context() as patched:
-                patched.setattr(compose, "_frosted", whole_canvas_frosted)
+                patched.setattr(compose, "frosted", whole_canvas_frosted)
                 theirs = compose.render(spec)
             assert ours.image.tobytes() == theirs.image.tobytes(), (style, spec.format.name, message)
             assert ours.opacity == theirs.opacity
@@ -162,9 +162,9 @@ def test_a_bundled_flower_keeps_its_whole_canvas_cached() -> None:
 
     flower = resolve_flower("cornflower")
     size = (1080, 1350)
-    layer = compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10))
+    layer = pictures.frosted(flower, size, 0.02, Box(0, 0, 10, 10))
     assert layer.size == size
-    assert compose._frosted(flower, size, 0.02, Box(0, 0, 10, 10)) is layer
+    assert pictures.frosted(flower, size, 0.02, Box(0, 0, 10, 10)) is layer
 
 
 def test_a_photo_file_edited_between_posts_gets_its_new_pictures_frosted_layer(tmp_path) -> None:
@@ -172,7 +172,7 @@ def test_a_photo_file_edited_between_posts_gets_its_new_pictures_frosted_layer(t
     background gone from the cache), the panel is frosted from the new picture, not the old one."""
     from generator.flowers import _cached_background
 
-    compose._cached_frosted.cache_clear()
+    pictures._cached_frosted.cache_clear()
     path = tmp_path / "photo.jpg"
     path.write_bytes(jpeg((1500, 1300), 1))
     [spec] = plan_posts(PostRequest(flower=str(path), message="Thank you", formats=("instagram-portrait",)))
@@ -180,6 +180,6 @@ def test_a_photo_file_edited_between_posts_gets_its_new_pictures_frosted_layer(t
     path.write_bytes(jpeg((1500, 1300), 2))
     _cached_background.cache_clear()  # as when a long run's other flowers push it out
     edited = compose.render(spec).image
-    compose._cached_frosted.cache_clear()
+    pictures._cached_frosted.cache_clear()
     _cached_background.cache_clear()
     assert edited.tobytes() == compose.render(spec).image.tobytes()

@@ -184,7 +184,8 @@ def test_a_tint_by_table_is_the_blend_byte_for_byte(pixels, colour, opacity):
 
 @pytest.mark.parametrize("name", ["card", "banner", "white-red-white", "light-card"])
 def test_the_surface_opacity_is_the_lowest_that_passes_pixel_by_pixel(backdrop_photo, name):
-    from generator.compose import OPACITY_STEP, _frosted
+    from generator.compose import OPACITY_STEP
+    from generator.pictures import frosted as _frosted
     from generator.styles import CONTRAST_TARGET, worst_contrast
 
     spec = spec_for(name, "instagram-portrait", flower=str(backdrop_photo), message=BELARUSIAN)

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.caches import MB, bytes_bounded, size_of
 from generator.describe import Picture
@@ -20,6 +21,11 @@ BUNDLED_SIZE = (1600, 2000)  # the bundled pictures are grown at this size (scri
 GROW_PREFIX = "grow:"
 
 Focus = tuple[float, float]
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    Source = tuple[Image.Image, Focus]  # a flower's picture as decoded or grown, and its focal point
 
 
 @dataclass(frozen=True)
@@ -162,38 +168,44 @@ def _bundled_digest(name: str) -> str:
     return file_sha256(bundled()[name].path)
 
 
-def background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
+def background(choice: FlowerChoice, size: tuple[int, int], source: Source | None = None) -> Background:
     """The flower filling exactly `size`, its focal point kept in frame; cached per flower and size.
     An uploaded photo gets a cache of its own, two deep, so the web page keeps no more than the photos
-    being worked on in memory."""
+    being worked on in memory. `source`: what `source_image(choice, size)` gives, if the caller has it."""
     if choice.data is not None:
-        return _upload_background(choice, size)
-    return _cached_background(choice, size)
+        return _upload_background(choice, size, source)
+    return _cached_background(choice, size, source)
 
 
-@bytes_bounded(24 * MB)  # a few uploads' backgrounds; the key weighs in the photo's bytes
-def _upload_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
-    return _compose_background(choice, size)
+def background_kept(choice: FlowerChoice, size: tuple[int, int]) -> bool:
+    """Whether `background(choice, size)` would be answered from its cache."""
+    return (_upload_background if choice.data is not None else _cached_background).kept(choice, size)
 
 
-@bytes_bounded(48 * MB)
-def _cached_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
-    return _compose_background(choice, size)
+def _flower_and_size(choice: FlowerChoice, size: tuple[int, int], source: Source | None = None):
+    return choice, size
 
 
-def _compose_background(choice: FlowerChoice, size: tuple[int, int]) -> Background:
-    from generator.flowers.crop import (cover_crop, focus_after_crop, needs_split, split_composition,
-                                        thirds_anchor)
+@bytes_bounded(24 * MB, key=_flower_and_size)  # a few uploads' backgrounds; the key weighs in the photo's bytes
+def _upload_background(choice: FlowerChoice, size: tuple[int, int], source: Source | None) -> Background:
+    return _compose_background(choice, size, source)
 
-    image, focus = _source_image(choice, size)
+
+@bytes_bounded(48 * MB, key=_flower_and_size)
+def _cached_background(choice: FlowerChoice, size: tuple[int, int], source: Source | None) -> Background:
+    return _compose_background(choice, size, source)
+
+
+def _compose_background(choice: FlowerChoice, size: tuple[int, int], source: Source | None) -> Background:
+    from generator.flowers.crop import composed_focus, cover_crop, needs_split, split_composition, thirds_anchor
+
+    image, focus = source or source_image(choice, size)
     if needs_split(image.size, size):
-        composed, composed_focus = split_composition(image, size, focus)
+        composed = split_composition(image, size, focus)
     else:
-        anchor = thirds_anchor(focus, size)
-        composed = cover_crop(image, size, focus, anchor)
-        composed_focus = focus_after_crop(image.size, size, focus, anchor)
+        composed = cover_crop(image, size, focus, thirds_anchor(focus, size))
     composed.info.clear()  # nothing from the source file (EXIF, ICC, comments) may ride along into a post
-    return Background(composed, composed_focus)
+    return Background(composed, composed_focus(image.size, size, focus))
 
 
 @bytes_bounded(24 * MB, weigh=lambda found: size_of(found[0]), key=lambda choice, decoded, size: (choice, decoded))
@@ -207,16 +219,19 @@ def _decoded_upload(choice: FlowerChoice, decoded: tuple[int, int] | None, size:
     return image, auto_focus(image)
 
 
-def _source_image(choice: FlowerChoice, size: tuple[int, int]):
+def source_image(choice: FlowerChoice, size: tuple[int, int]) -> Source:
+    """The flower's picture, as decoded (or grown) for a background of `size`, and its focal point."""
     if choice.kind == "grown":
         from generator.flowers.grow import grow
 
         flower = grow(choice.species, choice.seed, size)
         return flower.image, choice.focus or flower.focus
     if choice.kind == "bundled":
-        from PIL import Image
+        from PIL.JpegImagePlugin import JpegImageFile
 
-        image = Image.open(choice.path)  # load() closes the file: no copy of the decoded pixels to keep them
+        # Our own JPEG, opened by its plugin: Image.open would first import every common format's plugin,
+        # 5 ms of a cold `make`. load() closes the file.
+        image = JpegImageFile(choice.path)
         image.draft("RGB", size)
         image.load()
         return (image if image.mode == "RGB" else image.convert("RGB")), choice.focus

@@ -67,17 +67,28 @@ def needs_split(source: tuple[int, int], target: tuple[int, int]) -> bool:
     return target[0] / target[1] >= SPLIT_MIN_TARGET_RATIO and source[0] / source[1] <= SPLIT_MAX_SOURCE_RATIO
 
 
-def split_composition(image: Image.Image, size: tuple[int, int], focus: Focus) -> tuple[Image.Image, Focus]:
+def split_composition(image: Image.Image, size: tuple[int, int], focus: Focus) -> Image.Image:
     """The whole picture at full height on the left, melting into a soft blur of itself on the right."""
     from PIL import ImageFilter
 
     width, height = size
     surround = cover_crop(image, (max(1, width // 8), max(1, height // 8)), focus)
     surround = surround.filter(ImageFilter.GaussianBlur(2)).resize(size, Image.Resampling.BICUBIC)
-    picture_width = min(width, round(image.width * height / image.height))
-    picture = image.resize((picture_width, height), Image.Resampling.BICUBIC, reducing_gap=3.0)
+    picture = image.resize((_split_width(image.size, size), height), Image.Resampling.BICUBIC, reducing_gap=3.0)
     surround.paste(picture, (0, 0), _feather_mask(picture.size))
-    return surround, (_clamp(focus[0] * picture_width / width, 0.0, 1.0), focus[1])
+    return surround
+
+
+def _split_width(source: tuple[int, int], size: tuple[int, int]) -> int:
+    return min(size[0], round(source[0] * size[1] / source[1]))
+
+
+def composed_focus(source: tuple[int, int], target: tuple[int, int], focus: Focus) -> Focus:
+    """Where the focal point lands on the canvas composed from a `source`-sized picture (split or
+    cover-cropped), as fractions of it: geometry alone, known before any pixel is resized."""
+    if needs_split(source, target):
+        return (_clamp(focus[0] * _split_width(source, target) / target[0], 0.0, 1.0), focus[1])
+    return focus_after_crop(source, target, focus, thirds_anchor(focus, target))
 
 
 def _feather_mask(size: tuple[int, int]) -> Image.Image:

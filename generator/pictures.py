@@ -1,0 +1,181 @@
+"""A post's two pictures: the flower's canvas, and for a frosted style its frosted-glass layer.
+
+When they are not kept yet, `make_meanwhile` decodes the flower on the caller's thread, then resizes and
+blurs it on a thread of its own while the caller fits the post's text: Pillow lets go of the interpreter
+while it resizes and blurs. The decode stays with the caller because a thread needing the interpreter back
+waits for the other's FreeType calls, which keep it for milliseconds (measured: a decode beside the text's
+fitting, 9 -> 22 ms). A caller can start them before it imports the renderer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PIL import Image, ImageFilter
+
+from generator.caches import MB, bytes_bounded
+from generator.flowers import Background, FlowerChoice, background, background_kept, source_image
+from generator.flowers.crop import composed_focus
+from generator.layout import Box
+from generator.meanwhile import Done, Meanwhile
+
+
+class Pictures:
+    """A post's canvas and frosted layer, `result()` once made, and the canvas's focal point at once: the text
+    can be placed, and its glyphs rasterized, while the picture is still being resized and blurred."""
+
+    __slots__ = ("focus", "_work")
+
+    def __init__(self, focus: tuple[float, float], work: Meanwhile | Done):
+        self.focus, self._work = focus, work
+
+    def done(self) -> bool:
+        return self._work.done()
+
+    def result(self) -> tuple[Background, Image.Image | None]:
+        return self._work.result()
+
+
+def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float) -> Pictures:
+    """The canvas and, for a kept picture with a frosted style (`blur` > 0), its frosted layer (else None):
+    being made on a thread of their own, unless both are kept already."""
+    if _kept(flower, size, blur):
+        canvas, layer = _made(flower, size, blur)
+        return Pictures(canvas.focus, Done((canvas, layer)))
+    if background_kept(flower, size):
+        source, focus = None, background(flower, size).focus
+    else:
+        source = source_image(flower, size)
+        focus = composed_focus(source[0].size, size, source[1])
+    return Pictures(focus, Meanwhile(_made, flower, size, blur, source))
+
+
+def _made(flower: FlowerChoice, size: tuple[int, int], blur: float,
+          source=None) -> tuple[Background, Image.Image | None]:
+    canvas = background(flower, size, source)
+    if not blur or flower.data is not None:  # an upload's layer is made for the part a post reads
+        return canvas, None
+    return canvas, _cached_frosted(canvas, blur)
+
+
+def _kept(flower: FlowerChoice, size: tuple[int, int], blur: float) -> bool:
+    if not background_kept(flower, size):
+        return False
+    if not blur or flower.data is not None:
+        return True
+    return _cached_frosted.kept(background(flower, size), blur)
+
+
+def frosted(flower: FlowerChoice, size: tuple[int, int], blur: float, reads: Box):
+    """The picture blurred like frosted glass. A bundled or grown flower's (or a photo file's) whole canvas
+    is blurred once per picture and blur (a batch reuses it); an uploaded photo's is not kept (see
+    flowers.background), so only the part the post reads (`reads`: what its painters and its contrast search
+    read) is made, with the same bytes."""
+    canvas = background(flower, size)
+    if flower.data is not None:
+        return _blurred_part(canvas.image, blur, reads)
+    return _cached_frosted(canvas, blur)
+
+
+@bytes_bounded(24 * MB, key=lambda canvas, blur: (canvas.serial, blur))
+def _cached_frosted(canvas, blur: float) -> Image.Image:
+    return _blurred(canvas.image, blur)
+
+
+def _blur_factor(radius: float) -> int:
+    return max(1, min(4, int(radius // 4)))  # a wide blur keeps no fine detail: blur a reduced copy
+
+
+def _blurred(image: Image.Image, blur: float) -> Image.Image:
+    radius = blur * image.width
+    factor = _blur_factor(radius)
+    small = image.reduce(factor) if factor > 1 else image
+    blurred = small.filter(ImageFilter.GaussianBlur(radius / factor))
+    return blurred.resize(image.size, Image.Resampling.BILINEAR) if factor > 1 else blurred
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A part of a canvas-sized picture, cropped from in canvas coordinates like the picture itself."""
+
+    image: Image.Image
+    box: Box
+
+    def crop(self, corners: tuple[int, int, int, int]) -> Image.Image:
+        if not self.box.contains(corners):
+            raise ValueError(f"{corners} reaches outside the frosted part {self.box.corners}")
+        left, top, right, bottom = corners
+        return self.image.crop((left - self.box.left, top - self.box.top,
+                                right - self.box.left, bottom - self.box.top))
+
+
+def _blurred_part(image: Image.Image, blur: float, want: Box) -> _Part:
+    """`_blurred(image, blur)` inside `want`, byte for byte, from only the picture around it.
+
+    Each stage reads a bounded neighbourhood, so a region grown by that reach gives the same pixels inside:
+    reduce averages factor x factor blocks (the region starts on a block edge, and ends on one or at the
+    picture's edge, where the last partial block is the same); GaussianBlur is three box passes each way,
+    each reading int(box radius) + 1 pixels to a side (the box radius is below the Gaussian's), with the
+    edge pixel repeated past the picture's edge only (the region reaches that edge, or keeps its own edges
+    more than the reach away); the BILINEAR upscale (of the whole canvas: a horizontal pass, then a
+    vertical one) is made as those two passes, each with the whole canvas's scale and sampling centres
+    (see _upscale_span)."""
+    radius = blur * image.width
+    factor = _blur_factor(radius)
+    sigma = radius / factor
+    reach = 3 * (int(sigma) + 2)  # three passes of int(box radius) + 1, box radius < sigma; one spare
+    if factor == 1:
+        x0, x1 = max(0, want.left - reach), min(image.width, want.right + reach)
+        y0, y1 = max(0, want.top - reach), min(image.height, want.bottom + reach)
+        blurred = image.crop((x0, y0, x1, y1)).filter(ImageFilter.GaussianBlur(sigma))
+        return _Part(blurred.crop((want.left - x0, want.top - y0, want.right - x0, want.bottom - y0)), want)
+    xs = _upscale_span(image.width, factor, want.left, want.right, reach)
+    ys = _upscale_span(image.height, factor, want.top, want.bottom, reach)
+    part = image.reduce(factor, (xs.read0 * factor, ys.read0 * factor,
+                                 min(image.width, xs.read1 * factor), min(image.height, ys.read1 * factor)))
+    part = part.filter(ImageFilter.GaussianBlur(sigma))
+    rows = part.height
+    wide = part.resize((xs.out1 - xs.out0, rows), Image.Resampling.BILINEAR,
+                       box=(xs.in0 - xs.read0, 0, xs.in1 - xs.read0, rows))
+    up = wide.resize((wide.width, ys.out1 - ys.out0), Image.Resampling.BILINEAR,
+                     box=(0, ys.in0 - ys.read0, wide.width, ys.in1 - ys.read0))
+    return _Part(up.crop((want.left - xs.out0, want.top - ys.out0, want.right - xs.out0, want.bottom - ys.out0)),
+                 want)
+
+
+@dataclass(frozen=True)
+class _Span:
+    read0: int  # the reduced pixels blurred, [read0, read1)
+    read1: int
+    out0: int  # the upscaled pixels made, [out0, out1), on the canvas
+    out1: int
+    in0: int  # the resize box on the reduced picture, [in0, in1)
+    in1: int
+
+
+def _upscale_span(length: int, factor: int, want0: int, want1: int, reach: int) -> _Span:
+    """One axis of the part: which reduced pixels to blur and which upscaled ones to make for [want0, want1).
+
+    Pillow's resize works out, per output pixel, centre = in0 + (i + 0.5) * scale, with scale =
+    (in1 - in0) / outputs (in0 and in1 pass through float32: integers here, exact), and its taps from the
+    centre, clamped to the input's ends. The whole canvas has in0 = 0 and scale = small / length. A part
+    keeps that scale only if outputs * small / length is a whole number, i.e. outputs is a multiple of
+    q = length / gcd(length, small). When scale is a dyadic fraction (q a power of two) every product and
+    sum above is exact, so a part's centres, shifted by where its input starts, are the whole canvas's;
+    otherwise the part starts where the canvas does (the same computation, i for i). Either way the
+    wanted pixels' taps stay more than the blur's reach inside the blurred part, or at the picture's end
+    (clamped alike)."""
+    small = -(-length // factor)
+    common = math.gcd(length, small)
+    q, p = length // common, small // common
+    dyadic = q & (q - 1) == 0
+    out0 = want0 // q * q if dyadic else 0
+    out1 = min(length, -(-want1 // q) * q)
+    in0, in1 = out0 * p // q, out1 * p // q
+    # a wanted pixel's taps lie within [floor(want0 * scale) - 1, ceil(want1 * scale) + 1)
+    tap0 = max(0, want0 * p // q - 2)
+    tap1 = min(small, -(-want1 * p // q) + 2)
+    read0 = min(in0, max(0, tap0 - reach)) if dyadic else 0  # the resize box starts inside what is blurred
+    read1 = min(small, max(in1, tap1 + reach))
+    return _Span(read0, read1, out0, out1, in0, in1)

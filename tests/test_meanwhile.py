@@ -1,0 +1,137 @@
+"""A post's picture made on a thread beside its text: the same pixels and errors as one after the other."""
+
+from __future__ import annotations
+
+import io
+import sys
+import threading
+
+import pytest
+from PIL import Image
+
+from generator import compose, flowers, pictures, typeset
+from generator.errors import LayoutError, PhotoError
+from generator.flowers.upload import uploaded_flower
+from generator.meanwhile import SWITCH_INTERVAL, Done, Meanwhile
+from generator.spec import PostRequest, plan_posts
+from generator.styles import STYLES
+
+from conftest import flower_photo
+
+BELARUSIAN = "Дзякуй, дактары! 🌸 Мы з вамі"
+ARABIC = "شكراً للأطباء 🌹 نحن معكم"
+
+
+def forget_pictures() -> None:
+    flowers._cached_background.cache_clear()
+    flowers._upload_background.cache_clear()
+    pictures._cached_frosted.cache_clear()
+    typeset._run_mask.cache_clear()
+
+
+def test_meanwhile_hands_back_the_value_made_on_another_thread():
+    work = Meanwhile(lambda a, b: (a + b, threading.current_thread()), 2, 3)
+    value, thread = work.result()
+    assert value == 5 and thread is not threading.current_thread()
+    assert work.done() and Done(7).done() and Done(7).result() == 7
+
+
+def test_meanwhile_raises_the_error_of_the_work_in_the_caller():
+    def fails():
+        raise PhotoError("photo x.jpg: broken")
+
+    with pytest.raises(PhotoError, match="broken"):
+        Meanwhile(fails).result()
+
+
+def test_the_switch_interval_is_short_only_while_work_runs():
+    before = sys.getswitchinterval()
+    seen = Meanwhile(sys.getswitchinterval).result()
+    assert seen == min(before, SWITCH_INTERVAL)
+    assert sys.getswitchinterval() == before
+    failing = Meanwhile(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        failing.result()
+    assert sys.getswitchinterval() == before
+
+
+def specs(flower, message, language):
+    return plan_posts(PostRequest(flower=flower, message=message, language=language, formats=("all",)))
+
+
+@pytest.fixture(scope="module")
+def photo_bytes() -> bytes:
+    buffer = io.BytesIO()
+    flower_photo((900, 1200), centre=(0.3, 0.7)).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_a_post_is_the_same_whether_its_picture_was_made_beside_its_text_or_kept(style, photo_bytes):
+    for flower, message, language in [("cornflower", BELARUSIAN, "be"), ("grow:poppy:3", ARABIC, "ar"),
+                                      (uploaded_flower(photo_bytes, "mine.jpg"), BELARUSIAN, "be")]:
+        for spec in plan_posts(PostRequest(flower=flower, message=message, language=language, style=style,
+                                           formats=("instagram-portrait", "x", "instagram-story"))):
+            forget_pictures()
+            assert not pictures._kept(spec.flower, spec.format.size, compose.style_for(spec).blur)
+            beside = compose.render(spec)  # made on a thread while the text is fitted
+            kept = compose.render(spec)  # its picture (and frosted layer) kept now: nothing made meanwhile
+            canvas, layer = pictures._made(spec.flower, spec.format.size, compose.style_for(spec).blur)
+            alone = compose.render(spec, pictures.Pictures(canvas.focus, Done((canvas, layer))))
+            assert beside.image.tobytes() == kept.image.tobytes() == alone.image.tobytes(), spec.format.name
+            assert beside.opacity == kept.opacity and beside.drawn_rows == kept.drawn_rows
+
+
+@pytest.mark.parametrize("message,language", [(BELARUSIAN, "be"), (ARABIC, "ar"), ("Thank you 💐", "en")])
+def test_the_text_rasterized_ahead_is_the_text_then_drawn(message, language):
+    for spec in plan_posts(PostRequest(message=message, language=language, formats=("all",))):
+        style = compose.style_for(spec)
+        plan = compose.plan_layout(spec, style, (0.4, 0.6))
+        typeset._run_mask.cache_clear()
+        compose._rasterize_text(plan, spec)
+        made = typeset._run_mask.cache_info().misses
+        assert made > 0
+        canvas = Image.new("RGB", spec.format.size, (120, 140, 90))
+        for block in compose._text_blocks(plan, spec):
+            compose._draw_lines(canvas, block, compose._centre(plan), style.text_colour)
+        assert typeset._run_mask.cache_info().misses == made, spec.format.name
+
+
+def test_the_focal_point_is_known_before_the_picture_is_made(photo_bytes, tmp_path):
+    path = tmp_path / "tall.jpg"
+    flower_photo((600, 1400), centre=(0.6, 0.3)).save(path, quality=90)  # split beside the text in wide formats
+    for flower in ("cornflower", "grow:rose:2", str(path), uploaded_flower(photo_bytes, "mine.jpg")):
+        choice = flowers.resolve_flower(flower) if isinstance(flower, str) else flower
+        for spec in plan_posts(PostRequest(flower=choice, formats=("all",))):
+            forget_pictures()
+            made = pictures.make_meanwhile(spec.flower, spec.format.size, 0.02)
+            assert made.focus == made.result()[0].focus, (flower, spec.format.name)
+
+
+def test_the_pictures_error_comes_before_the_texts(monkeypatch):
+    [spec] = plan_posts(PostRequest(formats=("x",)))
+    forget_pictures()
+
+    def broken_picture(*args):
+        raise PhotoError("photo: cannot be made")
+
+    def no_room(*args):
+        raise LayoutError("the message does not fit")
+
+    monkeypatch.setattr(pictures, "_made", broken_picture)
+    monkeypatch.setattr(compose, "plan_layout", no_room)
+    with pytest.raises(PhotoError, match="cannot be made"):
+        compose.render(spec)
+
+
+def test_a_background_from_a_source_already_decoded_is_the_same(photo_bytes, tmp_path):
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(photo_bytes)
+    for text in ("cornflower", "grow:tulip:5", str(path)):
+        choice = flowers.resolve_flower(text)
+        for size in ((1080, 1350), (1600, 900)):
+            forget_pictures()
+            decoded = flowers.background(choice, size, flowers.source_image(choice, size))
+            forget_pictures()
+            assert flowers.background(choice, size).image.tobytes() == decoded.image.tobytes()
+            assert flowers.background_kept(choice, size)
