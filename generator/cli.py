@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import gc
 import json
@@ -460,9 +461,8 @@ def _counted(number: int, noun: str) -> str:
 
 
 def main() -> None:
-    try:
-        cli(prog_name="solidarity")
-    finally:
-        # The process ends here. Its last garbage collections would walk every object the run made, only for
-        # the system to free them all at once: frozen, they are skipped (measured: 16 ms of a 180 ms make).
-        gc.freeze()
+    # As the process ends, its last garbage collections would walk every object the run made, only for the
+    # system to free them all at once: frozen at exit, they are skipped (measured: 16 ms of a 180 ms make).
+    atexit.unregister(gc.freeze)  # once, however often main() is called
+    atexit.register(gc.freeze)
+    cli(prog_name="solidarity")

@@ -3,6 +3,7 @@ resizes and blurs, so a post's picture is made on one core while its text is fit
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from collections.abc import Callable
@@ -20,16 +21,21 @@ _counting = threading.Lock()
 
 class Meanwhile:
     """`function(*args)` running on its own thread; `result()` waits for it, then returns its value or
-    raises its error."""
+    raises its error. Where no thread can be had, the work runs in line instead."""
 
     def __init__(self, function: Callable[..., Any], *args: Any):
         self._value: Any = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
-        _one_more(+1)
-        self._thread.start()
+        self._thread: threading.Thread | None = threading.Thread(target=self._run, args=(function, args),
+                                                                 daemon=True)
+        try:
+            self._thread.start()
+        except RuntimeError:  # the system has no thread to give
+            self._thread = None
+            self._run(function, args)
 
     def _run(self, function: Callable[..., Any], args: tuple) -> None:
+        _one_more(+1)
         try:
             self._value = function(*args)
         except BaseException as error:  # handed to the caller, whatever it was
@@ -38,10 +44,19 @@ class Meanwhile:
             _one_more(-1)
 
     def done(self) -> bool:
-        return not self._thread.is_alive()
+        return self._thread is None or not self._thread.is_alive()
 
     def result(self) -> Any:
-        self._thread.join()
+        """The work's value, once it has finished. Interrupted while waiting (Ctrl-C, a request's timeout),
+        this still lets the work finish before the interruption goes on: no thread outlives its caller."""
+        if self._thread is not None:
+            try:
+                self._thread.join()
+            except BaseException:
+                while self._thread.is_alive():
+                    with contextlib.suppress(BaseException):
+                        self._thread.join()
+                raise
         if self._error is not None:
             raise self._error
         return self._value

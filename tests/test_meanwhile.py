@@ -55,8 +55,51 @@ def test_the_switch_interval_is_short_only_while_work_runs():
     assert sys.getswitchinterval() == before
 
 
-def specs(flower, message, language):
-    return plan_posts(PostRequest(flower=flower, message=message, language=language, formats=("all",)))
+def test_where_no_thread_can_be_had_the_work_runs_in_line(monkeypatch):
+    def refused(self):
+        raise RuntimeError("can't start new thread")
+
+    before = sys.getswitchinterval()
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    work = Meanwhile(lambda: threading.current_thread())
+    assert work.done() and work.result() is threading.current_thread()
+    assert sys.getswitchinterval() == before
+    [spec] = plan_posts(PostRequest(formats=("x",)))
+    forget_pictures()
+    monkeypatch.undo()
+    alone = compose.render(spec).image.tobytes()
+    forget_pictures()
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    assert compose.render(spec).image.tobytes() == alone
+
+
+def test_an_interrupted_wait_still_lets_the_work_finish_first():
+    finishing = threading.Event()
+    work = Meanwhile(finishing.wait)
+    real_join = work._thread.join
+
+    def waited_again(timeout=None):
+        finishing.set()  # only a caller that waits again lets the work end
+        real_join(timeout)
+
+    def interrupted(timeout=None):
+        work._thread.join = waited_again
+        raise KeyboardInterrupt
+
+    work._thread.join = interrupted
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            work.result()
+        assert not work._thread.is_alive()
+    finally:
+        finishing.set()
+
+
+def test_pictures_made_for_another_blur_are_refused():
+    [spec] = plan_posts(PostRequest(style="card", formats=("x",)))
+    made = pictures.make_meanwhile(spec.flower, spec.format.size, 0.0)
+    with pytest.raises(ValueError, match="blur"):
+        compose.render(spec, made)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +120,8 @@ def test_a_post_is_the_same_whether_its_picture_was_made_beside_its_text_or_kept
             beside = compose.render(spec)  # made on a thread while the text is fitted
             kept = compose.render(spec)  # its picture (and frosted layer) kept now: nothing made meanwhile
             canvas, layer = pictures._made(spec.flower, spec.format.size, compose.style_for(spec).blur)
-            alone = compose.render(spec, pictures.Pictures(canvas.focus, Done((canvas, layer))))
+            alone = compose.render(spec, pictures.Pictures(canvas.focus, compose.style_for(spec).blur,
+                                                            Done((canvas, layer))))
             assert beside.image.tobytes() == kept.image.tobytes() == alone.image.tobytes(), spec.format.name
             assert beside.opacity == kept.opacity and beside.drawn_rows == kept.drawn_rows
 
