@@ -123,11 +123,16 @@ class BytesBoundedCache(BytesBoundedTable):
         self.put(key, value)
         return value
 
-    def kept(self, *args, **kwargs) -> bool:
-        """Whether a call with these arguments would be answered from the table (nothing is counted)."""
+    def kept(self, *args, **kwargs):
+        """What a call with these arguments would answer from the table, or None; nothing is computed or
+        counted."""
         key = self._key(args, kwargs)
         with self._lock:
-            return key in self._entries
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
 
     def _key(self, args: tuple, kwargs: dict):
         if self.key is not None:

@@ -23,7 +23,7 @@ from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_l
 from generator.lookup import Table
 from generator.pictures import Pictures, frosted, make_meanwhile
 from generator.spec import PostSpec
-from generator.styles import CONTRAST_TARGET, Placement, Style, contrast_floor, get_style, themed, worst_contrast
+from generator.styles import CONTRAST_TARGET, Placement, Style, contrast_floor, style_for, worst_contrast
 from generator.typeset import draw_line, line_extent, rasterize_line
 
 TAG_JOINER = "  "
@@ -137,11 +137,6 @@ def _drawn_rows(boxes: list[Box], ink: list[tuple[int, int, int, int]]) -> tuple
     tops = [box.top for box in boxes] + [top for _, top, _, _ in ink]
     bottoms = [box.bottom for box in boxes] + [bottom for _, _, _, bottom in ink]
     return max(0, min(tops)), max(bottoms)
-
-
-def style_for(spec: PostSpec) -> Style:
-    """The spec's style in its campaign's colours (if any), with a text colour its surface can carry."""
-    return themed(get_style(spec.style), spec.palette)
 
 
 # --- geometry ----------------------------------------------------------------------------------------------

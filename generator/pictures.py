@@ -15,7 +15,7 @@ from typing import NamedTuple
 from PIL import Image, ImageFilter
 
 from generator.caches import MB, bytes_bounded
-from generator.flowers import Background, FlowerChoice, background, background_kept, source_image
+from generator.flowers import Background, FlowerChoice, background, kept_background, source_image
 from generator.flowers.crop import composed_focus
 from generator.layout import Box
 from generator.meanwhile import Done, Meanwhile
@@ -40,31 +40,33 @@ class Pictures:
 def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float) -> Pictures:
     """The canvas and, for a kept picture with a frosted style (`blur` > 0), its frosted layer (else None):
     being made on a thread of their own, unless both are kept already."""
-    if _kept(flower, size, blur):
-        canvas, layer = _made(flower, size, blur)
-        return Pictures(canvas.focus, blur, Done((canvas, layer)))
-    if background_kept(flower, size):
-        source, focus = None, background(flower, size).focus
-    else:
+    canvas = kept_background(flower, size)
+    if canvas is None:
         source = source_image(flower, size)
-        focus = composed_focus(source[0].size, size, source[1])
-    return Pictures(focus, blur, Meanwhile(_made, flower, size, blur, source))
+        return Pictures(composed_focus(source[0].size, size, source[1]), blur,
+                        Meanwhile(_made, flower, size, blur, source))
+    if not _frosts_whole(flower, blur):
+        return Pictures(canvas.focus, blur, Done((canvas, None)))
+    layer = _cached_frosted.kept(canvas, blur)
+    if layer is None:
+        return Pictures(canvas.focus, blur, Meanwhile(_with_layer, canvas, blur))
+    return Pictures(canvas.focus, blur, Done((canvas, layer)))
+
+
+def _frosts_whole(flower: FlowerChoice, blur: float) -> bool:
+    """Whether the post's frosted layer is the whole canvas's, kept (an upload's is made for the part a post
+    reads, after the text is placed)."""
+    return bool(blur) and flower.data is None
 
 
 def _made(flower: FlowerChoice, size: tuple[int, int], blur: float,
           source=None) -> tuple[Background, Image.Image | None]:
     canvas = background(flower, size, source)
-    if not blur or flower.data is not None:  # an upload's layer is made for the part a post reads
-        return canvas, None
+    return _with_layer(canvas, blur) if _frosts_whole(flower, blur) else (canvas, None)
+
+
+def _with_layer(canvas: Background, blur: float) -> tuple[Background, Image.Image]:
     return canvas, _cached_frosted(canvas, blur)
-
-
-def _kept(flower: FlowerChoice, size: tuple[int, int], blur: float) -> bool:
-    if not background_kept(flower, size):
-        return False
-    if not blur or flower.data is not None:
-        return True
-    return _cached_frosted.kept(background(flower, size), blur)
 
 
 def frosted(flower: FlowerChoice, size: tuple[int, int], blur: float, reads: Box):

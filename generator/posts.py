@@ -9,7 +9,7 @@ from generator.export import WrittenPost, check_folder, encode, existing_post, p
 from generator.jpeg_rows import Shared
 from generator.pictures import make_meanwhile
 from generator.spec import PostSpec
-from generator.styles import get_style, themed
+from generator.styles import style_for
 
 
 class EncodedPost(NamedTuple):  # not a dataclass: an eighth of the import cost, paid by every cold `make`
@@ -20,7 +20,7 @@ class EncodedPost(NamedTuple):  # not a dataclass: an eighth of the import cost,
 def render_post(spec: PostSpec) -> EncodedPost:
     """Render and encode one post in memory. A background that other posts may share (any but an upload's,
     which is not kept) has its encoded rows kept, so the next post on it encodes only the rows it drew on."""
-    pictures = make_meanwhile(spec.flower, spec.format.size, themed(get_style(spec.style), spec.palette).blur)
+    pictures = make_meanwhile(spec.flower, spec.format.size, style_for(spec).blur)
     from generator.compose import render  # imported while the picture is made
 
     rendered = render(spec, pictures)

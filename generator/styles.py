@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
 from generator.errors import UsageError
+
+if TYPE_CHECKING:
+    from generator.spec import PostSpec
 
 RGB = tuple[int, int, int]
 MIN_CONTRAST = 4.5  # WCAG AA for body text
@@ -160,6 +164,11 @@ def parse_colour(text: str) -> RGB:
     if len(digits) == 3:
         digits = "".join(d * 2 for d in digits)
     return (int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16))
+
+
+def style_for(spec: PostSpec) -> Style:
+    """The spec's style in its campaign's colours (if any), with a text colour its surface can carry."""
+    return themed(get_style(spec.style), spec.palette)
 
 
 def themed(style: Style, palette: Palette | None) -> Style:

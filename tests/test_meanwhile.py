@@ -116,7 +116,7 @@ def test_a_post_is_the_same_whether_its_picture_was_made_beside_its_text_or_kept
         for spec in plan_posts(PostRequest(flower=flower, message=message, language=language, style=style,
                                            formats=("instagram-portrait", "x", "instagram-story"))):
             forget_pictures()
-            assert not pictures._kept(spec.flower, spec.format.size, compose.style_for(spec).blur)
+            assert flowers.kept_background(spec.flower, spec.format.size) is None  # nor its layer: forgotten
             beside = compose.render(spec)  # made on a thread while the text is fitted
             kept = compose.render(spec)  # its picture (and frosted layer) kept now: nothing made meanwhile
             canvas, layer = pictures._made(spec.flower, spec.format.size, compose.style_for(spec).blur)
@@ -178,4 +178,4 @@ def test_a_background_from_a_source_already_decoded_is_the_same(photo_bytes, tmp
             decoded = flowers.background(choice, size, flowers.source_image(choice, size))
             forget_pictures()
             assert flowers.background(choice, size).image.tobytes() == decoded.image.tobytes()
-            assert flowers.background_kept(choice, size)
+            assert flowers.kept_background(choice, size) is not None

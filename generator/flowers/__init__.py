@@ -177,8 +177,8 @@ def background(choice: FlowerChoice, size: tuple[int, int], source: Source | Non
     return _cached_background(choice, size, source)
 
 
-def background_kept(choice: FlowerChoice, size: tuple[int, int]) -> bool:
-    """Whether `background(choice, size)` would be answered from its cache."""
+def kept_background(choice: FlowerChoice, size: tuple[int, int]) -> Background | None:
+    """`background(choice, size)` if it is kept, else None (nothing is made)."""
     return (_upload_background if choice.data is not None else _cached_background).kept(choice, size)
 
 
