@@ -136,13 +136,11 @@ def line_extent(chain: FontChain, text: str, size: int) -> tuple[float, float]:
     """How far `text`'s ink reaches above and below its baseline, in pixels, measured without drawing."""
     above = below = 0.0
     for run in chain.runs(text):
-        font = fonts.load(run.face, size)
         if run.emoji:
-            _, top, _, bottom = font.getbbox(run.text, anchor="ls")
+            _, top, _, bottom = fonts.load(run.face, size).getbbox(run.text, anchor="ls")
             scale = size / fonts.EMOJI_STRIKE
             top, bottom = top * scale - 1, bottom * scale + 1  # the scaled sprite is rounded to whole pixels
-        else:
-            options = {"direction": "rtl" if run.rtl else "ltr"} if fonts.has_raqm() else {}
-            _, top, _, bottom = font.getbbox(run.text, anchor="ls", **options)
+        else:  # the same box the drawing asks for: measured once, kept for both
+            _, top, _, bottom = _run_box(run.face, size, run.text, run.rtl)
         above, below = max(above, -top), max(below, bottom)
     return above, below
