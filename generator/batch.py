@@ -150,7 +150,16 @@ def _outcomes(chunks, folder: Path, force: bool, jobs: int, label: str):
                 future.cancel()
 
 
-WORKER_MODULES = ["generator.batch", "generator.posts", "generator.compose"]
+WORKER_MODULES = ["generator.batch", "generator.posts", "generator.compose", "generator.warm"]
+
+
+def start_workers_early(jobs: int | None) -> None:
+    """Start the server the workers are forked from now, before the campaign is read and validated: its
+    interpreter and imports then run on another core while this process checks the rows."""
+    if (jobs or default_jobs()) > 1 and _worker_context() is not None:
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def _worker_context():

@@ -234,9 +234,11 @@ def batch(campaign_file, out, jobs, dry_run, fail_fast, force, contact_sheet, ma
       solidarity batch campaign.xlsx --sheet Belarus
       solidarity batch campaign.yaml -o posts --contact-sheet --zip
     """
-    from generator.batch import run_batch, write_manifest
+    from generator.batch import run_batch, start_workers_early, write_manifest
     from generator.campaign import plan_campaign
 
+    if not dry_run:
+        start_workers_early(jobs)
     plan = plan_campaign(campaign_file, sheet=sheet)
     if any(post.spec.animate for post in plan.posts):
         from generator.motion.encode import require_av

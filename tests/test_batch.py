@@ -220,3 +220,28 @@ def test_a_killed_batch_leaves_no_partial_file_and_the_rerun_completes_it_identi
     done = json.loads((interrupted / "manifest.json").read_text())
     assert [p["sha256"] for p in done["posts"]] == [p["sha256"] for p in json.loads(
         (reference / "manifest.json").read_text())["posts"]]
+
+
+@pytest.mark.parametrize("arguments, started", [(("-j", "2"), True), (("-j", "1"), False),
+                                                (("-j", "2", "--dry-run"), False)])
+def test_the_workers_server_starts_before_the_rows_are_checked_only_when_workers_will_run(
+        run, tmp_path, monkeypatch, arguments, started):
+    from multiprocessing import forkserver
+
+    import generator.campaign
+
+    events = []
+    monkeypatch.setattr(forkserver, "ensure_running", lambda: events.append("server"))
+    planned = generator.campaign.plan_campaign
+    monkeypatch.setattr(generator.campaign, "plan_campaign",
+                        lambda *args, **kwargs: events.append("plan") or planned(*args, **kwargs))
+    write_csv(tmp_path / "c.csv", good_rows(2))
+    run("batch", "c.csv", *arguments)
+    assert events[:2] == (["server", "plan"] if started else ["plan"])
+
+
+def test_the_workers_warm_up_imports_alone_in_a_fresh_interpreter():
+    """The fork server swallows an ImportError of a preloaded module: a broken warm-up would pass unseen."""
+    done = subprocess.run([sys.executable, "-c", "import generator.warm"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
