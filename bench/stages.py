@@ -22,6 +22,11 @@ The stages:
 processes (A B B A ...) and prints both tables' medians side by side, with CPU time per post: on a machine
 shared with others, CPU time is the steadier measure.
 
+--library runs the campaign once more with a profile hook and adds, for each stage, the time spent inside the
+libraries: Pillow's C calls (its imaging core, FreeType and Raqm, libjpeg), hashlib and the system's file calls.
+Their sum is the floor no change to our own Python can go below while the pixels and bytes stay the same;
+the hook makes the Python slower, not the calls it brackets (about a microsecond each).
+
 bench_batch.py --stages runs the same and prints the table after the whole-command timings.
 """
 
@@ -113,7 +118,48 @@ def instrumented(watch: Stopwatch):
         compose._PAINTERS.update(painters)
 
 
-def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
+_LIBRARY_TYPES = ("ImagingCore.", "ImagingEncoder.", "ImagingDecoder.", "ImagingDraw.", "Font.", "HASH.",
+                  "BufferedWriter.", "FileIO.")
+_LIBRARY_MODULES = ("PIL._imaging", "PIL._imagingft", "PIL._imagingmath", "_hashlib", "posix", "io", "_io")
+
+
+def is_library_call(function) -> bool:
+    """A C function of Pillow, hashlib or the system (the file calls): not our Python, not a builtin like len."""
+    return (getattr(function, "__module__", None) in _LIBRARY_MODULES
+            or getattr(function, "__qualname__", "").startswith(_LIBRARY_TYPES))
+
+
+class LibraryClock:
+    """Time inside library calls, charged to the stage the Stopwatch is in. Only the outermost call counts: a
+    library call that calls back into Python and from there into a library is counted once."""
+
+    def __init__(self, watch: Stopwatch) -> None:
+        self.watch = watch
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._depth = 0
+        self._start = 0.0
+
+    def __call__(self, frame, event: str, function) -> None:
+        if event == "c_call" and is_library_call(function):
+            if self._depth == 0:
+                self._start = time.perf_counter()
+            self._depth += 1
+        elif event in ("c_return", "c_exception") and self._depth and is_library_call(function):
+            self._depth -= 1
+            if self._depth == 0:
+                stack = self.watch._stack
+                self.seconds[stack[-1][0] if stack else "other"] += time.perf_counter() - self._start
+
+    @contextlib.contextmanager
+    def running(self):
+        sys.setprofile(self)
+        try:
+            yield
+        finally:
+            sys.setprofile(None)
+
+
+def measure(campaign: Path, folder: Path, library: bool = False) -> tuple[dict[str, float], int]:
     """Milliseconds per post for each stage, over one in-process run of the campaign (--jobs 1)."""
     import generator.campaign as campaign_module
     import generator.compose as compose
@@ -134,7 +180,8 @@ def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
         if hasattr(typeset, kept):
             getattr(typeset, kept).cache_clear()
     watch = Stopwatch()
-    with instrumented(watch) as batch:
+    clock = LibraryClock(watch)
+    with instrumented(watch) as batch, (clock.running() if library else contextlib.nullcontext()):
         start, cpu_start = time.perf_counter(), time.process_time()
         plan = campaign_module.plan_campaign(campaign)
         result = batch.run_batch(plan, folder, str(campaign), jobs=1, force=True)
@@ -147,19 +194,27 @@ def measure(campaign: Path, folder: Path) -> tuple[dict[str, float], int]:
     watch.seconds["other"] += total - accounted
     per_post = {stage: watch.seconds.get(stage, 0.0) * 1000 / posts for stage in STAGES}
     per_post["cpu"] = cpu * 1000 / posts
+    if library:
+        return {stage: clock.seconds.get(stage, 0.0) * 1000 / posts for stage in STAGES}, posts
     return per_post, posts
 
 
-def report(per_post: dict[str, float], posts: int) -> None:
+def report(per_post: dict[str, float], posts: int, library: dict[str, float] | None = None) -> None:
     total = sum(per_post[stage] for stage in STAGES)
-    print(f"per-stage time, {posts} posts in this process (--jobs 1), exclusive ms per post")
+    print(f"per-stage time, {posts} posts in this process (--jobs 1), exclusive ms per post"
+          + ("; then the part inside library calls" if library else ""))
     for stage in STAGES:
-        print(f"  {stage:<11}{per_post[stage]:7.2f} ms  {per_post[stage] / total:6.1%}")
+        inside = f"  {library[stage]:7.2f} ms in libraries" if library else ""
+        print(f"  {stage:<11}{per_post[stage]:7.2f} ms  {per_post[stage] / total:6.1%}{inside}")
     render = sum(per_post[s] for s in ("decode", "background", "layout", "surface", "contrast", "text"))
     print(f"  {'total':<11}{total:7.2f} ms   = {1000 / total:.0f} posts/s on one core "
           f"({per_post['cpu']:.2f} CPU-ms a post)")
     print(f"  render (decode..text) {render:.2f} ms vs encode {per_post['encode']:.2f} ms: "
           f"{render / per_post['encode']:.2f}x")
+    if library:
+        floor = sum(library.values())
+        print(f"  in libraries {floor:.2f} ms a post ({floor / total:.0%}): with none of our Python at all, at most "
+              f"{2000 / floor:.0f} posts/s on 2 cores")
 
 
 def main() -> None:
@@ -168,6 +223,8 @@ def main() -> None:
     parser.add_argument("--format", default="instagram-portrait")
     parser.add_argument("--baseline", metavar="CHECKOUT")
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--library", action="store_true",
+                        help="also time the part of each stage spent inside library calls (one more run)")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.baseline:
@@ -180,10 +237,11 @@ def main() -> None:
         write_campaign(campaign, options.posts, options.format)
         measure(campaign, Path(work) / "warm")  # imports, fonts, .pyc: what a long run amortises
         figures = measure(campaign, Path(work) / "out")
+        library = measure(campaign, Path(work) / "library", library=True)[0] if options.library else None
     if options.json:
         print(json.dumps(figures[0]))
     else:
-        report(*figures)
+        report(*figures, library=library)
 
 
 def side_by_side(options) -> None:

@@ -1,0 +1,34 @@
+"""bench/stages.py --library: time inside library calls is charged to the stage it happened in, and only there."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import stages  # noqa: E402
+
+
+def test_pillow_and_file_calls_are_library_calls_and_builtins_are_not():
+    image = Image.new("RGB", (4, 4))
+    assert stages.is_library_call(image.im.crop) and stages.is_library_call(Image.core.blend)
+    assert stages.is_library_call(stages.os.replace)
+    assert not stages.is_library_call(len) and not stages.is_library_call(str.split)
+
+
+def test_library_time_goes_to_the_stage_it_was_spent_in(tmp_path):
+    watch = stages.Stopwatch()
+    clock = stages.LibraryClock(watch)
+    image = Image.new("RGB", (2000, 2000), "red")
+    with clock.running():
+        with watch.stage("surface"):
+            image.copy()
+            sum(range(1000))
+        with watch.stage("write"):
+            image.save(tmp_path / "x.png")
+    assert set(clock.seconds) == {"surface", "write"}
+    assert 0 < clock.seconds["surface"] <= watch.seconds["surface"]
+    assert 0 < clock.seconds["write"] <= watch.seconds["write"]
