@@ -10,7 +10,8 @@ All four run in this one invocation, round after round, so they share the machin
                           row of blocks), the whole image: a post on a picture others share encodes less.
 
 --stages then runs the campaign once more in this process and prints where each millisecond goes
-(bench/stages.py).
+(bench/stages.py). --library runs it once more at --jobs 2 with every worker timing the part of its CPU spent
+inside Pillow, hashlib and file calls (bench/worker_clock.py): the floor the 150 posts/s aim is held against.
 
 Prints posts per second (medians over the rounds) and the ratios the batch issue asks about:
 
@@ -176,6 +177,8 @@ def main() -> None:
     parser.add_argument("--baseline", metavar="CHECKOUT",
                         help="another checkout (e.g. a worktree of main) to run side by side, round by round")
     parser.add_argument("--quick", action="store_true", help="only ours (and the baseline) at --jobs 2")
+    parser.add_argument("--library", action="store_true",
+                        help="also run --jobs 2 once with each worker timing its library calls (the floor)")
     options = parser.parse_args()
     seconds: dict[str, list[float]] = {"ours --jobs 1": [], "ours --jobs 2": [], "naive script": [],
                                        "floor q90 4:2:0": [], "floor exact": [], "floor write": []}
@@ -249,6 +252,34 @@ def main() -> None:
             write_campaign(campaign, options.posts)
             stages.measure(campaign, Path(work) / "warm")
             stages.report(*stages.measure(campaign, Path(work) / "out"))
+    if options.library:
+        library_in_workers(options.posts)
+
+
+def library_in_workers(posts: int) -> None:
+    """The campaign once more at --jobs 2 in this process, each worker timing its library calls: the part of
+    its CPU no change to our Python can take away while the pixels and bytes stay the same."""
+    import json
+    import os
+
+    import generator.batch as batch
+    from generator.campaign import plan_campaign
+
+    here = str(Path(__file__).resolve().parent)  # the fork server imports worker_clock from here: it is
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))  # not sys.path
+    batch.WORKER_MODULES.append("worker_clock")
+    with tempfile.TemporaryDirectory() as work:
+        campaign, report = Path(work) / "campaign.csv", Path(work) / "workers.jsonl"
+        write_campaign(campaign, posts)
+        os.environ["WORKER_CLOCK_REPORT"] = str(report)
+        result = batch.run_batch(plan_campaign(campaign), Path(work) / "out", str(campaign), jobs=2, force=True)
+        workers = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert not result.failures and len(workers) == 2, (result.failures[:3], workers)
+    cpu, library = (sum(worker[key] for worker in workers) * 1000 / posts for key in ("cpu", "library"))
+    print(f"{posts} posts at --jobs 2, in the workers (picture threads included), ms a post: CPU {cpu:.2f}, "
+          f"inside library calls {library:.2f} ({library / cpu:.0%})")
+    print(f"  the library calls alone allow at most {2000 / library:.0f} posts/s on 2 cores "
+          f"(aim 150: {2000 / 150:.1f} CPU-ms a post for everything)")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -131,24 +132,33 @@ def is_library_call(function) -> bool:
 
 class LibraryClock:
     """Time inside library calls, charged to the stage the Stopwatch is in. Only the outermost call counts: a
-    library call that calls back into Python and from there into a library is counted once."""
+    library call that calls back into Python and from there into a library is counted once. Each thread it
+    is installed in keeps its own count of the calls it is inside (the picture's thread in a real run), and
+    counts the CPU time of its own thread: a call waiting for the interpreter or for a core costs none."""
 
     def __init__(self, watch: Stopwatch) -> None:
         self.watch = watch
         self.seconds: dict[str, float] = defaultdict(float)
-        self._depth = 0
-        self._start = 0.0
+        self._thread = threading.local()
+        self._adding = threading.Lock()
 
     def __call__(self, frame, event: str, function) -> None:
         if event == "c_call" and is_library_call(function):
-            if self._depth == 0:
-                self._start = time.perf_counter()
-            self._depth += 1
-        elif event in ("c_return", "c_exception") and self._depth and is_library_call(function):
-            self._depth -= 1
-            if self._depth == 0:
+            depth = getattr(self._thread, "depth", 0)
+            if depth == 0:
+                self._thread.start = time.thread_time()
+            self._thread.depth = depth + 1
+        elif event in ("c_return", "c_exception") and getattr(self._thread, "depth", 0) and is_library_call(function):
+            self._thread.depth -= 1
+            if self._thread.depth == 0:
                 stack = self.watch._stack
-                self.seconds[stack[-1][0] if stack else "other"] += time.perf_counter() - self._start
+                with self._adding:
+                    self.seconds[stack[-1][0] if stack else "other"] += time.thread_time() - self._thread.start
+
+    def install(self) -> None:
+        """In this thread and every thread started after it."""
+        threading.setprofile(self)
+        sys.setprofile(self)
 
     @contextlib.contextmanager
     def running(self):

@@ -32,3 +32,19 @@ def test_library_time_goes_to_the_stage_it_was_spent_in(tmp_path):
     assert set(clock.seconds) == {"surface", "write"}
     assert 0 < clock.seconds["surface"] <= watch.seconds["surface"]
     assert 0 < clock.seconds["write"] <= watch.seconds["write"]
+
+
+def test_once_installed_the_clock_counts_threads_started_after_it():
+    import threading
+
+    clock = stages.LibraryClock(stages.Stopwatch())
+    image = Image.new("RGB", (2000, 2000), "red")
+    clock.install()
+    try:
+        worker = threading.Thread(target=image.copy)
+        worker.start()
+        worker.join()
+    finally:
+        threading.setprofile(None)
+        sys.setprofile(None)
+    assert clock.seconds["other"] > 0
