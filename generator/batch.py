@@ -156,10 +156,18 @@ WORKER_MODULES = ["generator.batch", "generator.posts", "generator.compose", "ge
 def start_workers_early(jobs: int | None) -> None:
     """Start the server the workers are forked from now, before the campaign is read and validated: its
     interpreter and imports then run on another core while this process checks the rows."""
-    if (jobs or default_jobs()) > 1 and _worker_context() is not None:
-        from multiprocessing import forkserver
+    if (jobs or default_jobs()) <= 1 or _worker_context() is None:  # _worker_context sets what it preloads
+        return
+    import signal
+    from multiprocessing import forkserver
 
+    # Born ignoring Ctrl-C: the server only ignores it once its imports are done, and a Ctrl-C while the
+    # rows are checked would print its traceback. Each worker takes the usual handler back (_start_worker).
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
         forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, handler)
 
 
 def _worker_context():
@@ -177,9 +185,12 @@ def _worker_context():
 def _start_worker(folder: str, environment: dict[str, str]) -> None:
     """The server that forks the workers was started by an earlier batch, perhaps elsewhere: a worker starts
     in this batch's folder and environment, as a forked one would."""
+    import signal
+
     os.chdir(folder)
     os.environ.clear()
     os.environ.update(environment)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # whatever the server was started with
 
 
 def render_chunk(chunk, folder: Path, force: bool, label: str) -> list[tuple[int, PostRecord | Problem]]:

@@ -240,8 +240,36 @@ def test_the_workers_server_starts_before_the_rows_are_checked_only_when_workers
     assert events[:2] == (["server", "plan"] if started else ["plan"])
 
 
-def test_the_workers_warm_up_imports_alone_in_a_fresh_interpreter():
-    """The fork server swallows an ImportError of a preloaded module: a broken warm-up would pass unseen."""
-    done = subprocess.run([sys.executable, "-c", "import generator.warm"], capture_output=True, text=True,
+def _fresh_python(script: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[1])
+
+
+def test_the_workers_warm_up_imports_alone_and_keeps_nothing_a_batch_environment_changes():
+    """The fork server swallows an ImportError of a preloaded module: a broken warm-up would pass unseen. It
+    outlives a batch, so it must not keep the emoji font SOLIDARITY_EMOJI_FONT picks for the next one."""
+    done = _fresh_python("import generator.warm; from generator import fonts;"
+                         "print(fonts.coverage.cache_info().currsize > 0, fonts.emoji_face.cache_info().currsize)")
+    assert done.stdout.split() == ["True", "0"], done.stderr
+
+
+def test_a_warm_up_that_fails_leaves_the_server_alive():
+    """Anything but an ImportError would kill the server, and every batch with more than one job."""
+    done = _fresh_python("from generator import fonts\n"
+                         "def broken(face): raise OSError('unreadable font')\n"
+                         "fonts.coverage = broken\n"
+                         "import generator.warm")
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the server's signal mask from /proc")
+def test_the_early_server_ignores_ctrl_c_from_its_birth_so_a_ctrl_c_while_rows_are_checked_prints_no_traceback():
+    """The fork server ignores SIGINT itself only once its imports are done: started early, it must be born
+    ignoring it. (A fresh interpreter, so that the server is started here and read at once.)"""
+    script = ("import signal; from multiprocessing import forkserver; from generator.batch import start_workers_early;"
+              "start_workers_early(2); pid = forkserver._forkserver._forkserver_pid;"
+              "mask = next(l for l in open(f'/proc/{pid}/status') if l.startswith('SigIgn:')).split()[1];"
+              "print(int(mask, 16) >> (signal.SIGINT - 1) & 1, signal.getsignal(signal.SIGINT) is signal.default_int_handler)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.split() == ["1", "True"], done.stderr  # the server ignores it; this process does not
