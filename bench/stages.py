@@ -168,10 +168,11 @@ class LibraryClock:
 
     @contextlib.contextmanager
     def running(self):
-        sys.setprofile(self)
+        self.install()
         try:
             yield
         finally:
+            threading.setprofile(None)
             sys.setprofile(None)
 
 

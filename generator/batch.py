@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -158,7 +159,6 @@ def start_workers_early(jobs: int | None) -> None:
     interpreter and imports then run on another core while this process checks the rows."""
     if (jobs or default_jobs()) <= 1 or _worker_context() is None:  # _worker_context sets what it preloads
         return
-    import signal
     from multiprocessing import forkserver
 
     # Born ignoring Ctrl-C: the server only ignores it once its imports are done, and a Ctrl-C while the
@@ -185,8 +185,6 @@ def _worker_context():
 def _start_worker(folder: str, environment: dict[str, str]) -> None:
     """The server that forks the workers was started by an earlier batch, perhaps elsewhere: a worker starts
     in this batch's folder and environment, as a forked one would."""
-    import signal
-
     os.chdir(folder)
     os.environ.clear()
     os.environ.update(environment)

@@ -120,9 +120,15 @@ def _set_weight(font: ImageFont.FreeTypeFont, weight: int) -> None:
 @cache
 def coverage(face: Face) -> frozenset[int]:
     """The code points the font has glyphs for, read from its cmap table."""
+    return _code_points(face.path)
+
+
+@cache
+def _code_points(path: Path) -> frozenset[int]:
+    """A font file's cmap, read once: every weight of a variable font has the same characters."""
     from fontTools.ttLib import TTFont
 
-    with TTFont(str(face.path), lazy=True, fontNumber=0) as font:
+    with TTFont(str(path), lazy=True, fontNumber=0) as font:
         return frozenset(font.getBestCmap() or {})
 
 
