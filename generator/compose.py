@@ -243,7 +243,7 @@ def _fit_with_ink(spec: PostSpec, room: _Room, chain: fonts.FontChain) -> tuple[
     for _ in range(3):
         try:
             message = fit_text(spec.message, room.text_width, height, room.min_size, room.max_size, chain.measure,
-                               hyphenator(spec.language))
+                               hyphenator(spec.language), chain.bounds)
         except LayoutError as error:
             if best is None:
                 raise error.reworded(f"{spec.format.name}: {error}", format=spec.format.name) from None

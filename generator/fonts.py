@@ -161,8 +161,34 @@ class FontChain:
         words = text.split(" ")
         return sum(_word_width(self, word, size) for word in words) + (len(words) - 1) * _word_width(self, " ", size)
 
+    def bounds(self, text: str, size: int, known: int) -> tuple[float, float] | None:
+        """`measure(text, size)` bounded below and above from the widths at size `known` alone, or None when
+        this chain's widths do not scale with the size (see `_scales_linearly`). A glyph's advance and its
+        kerning are each rounded to 1/128 px either way, at either size. Each word and space is allowed two
+        glyphs a character and two more: a font may decompose a character into several glyphs."""
+        if not _scales_linearly(self):
+            return None
+        ratio = size / known
+        estimate = self.measure(text, known) * ratio
+        words = len(text.split(" "))
+        glyphs = 2 * len(text) + 4 * words  # 2 a character, and 2 for each of the words and the spaces between
+        slack = glyphs * (1 + ratio) / 64 + abs(estimate) * 1e-5 + 1e-6  # (and the size's scale, rounded)
+        return estimate - slack, estimate + slack
+
     def is_rtl(self, text: str) -> bool:
         return paragraph_is_rtl(text)
+
+
+@cache
+def _scales_linearly(chain: FontChain) -> bool:
+    """Whether every face in the chain sets text at widths proportional to the size, but for rounding. Raqm
+    places glyphs at their unhinted advances (tests/test_bounded_fit.py checks it for every bundled message),
+    and a bitmap emoji face is measured at its one strike and scaled. A font of the user's may be hinted
+    otherwise, and Pillow without Raqm uses hinted advances: those chains are always measured."""
+    packaged = {face.path for weight in {face.weight for face in chain.faces}
+                for face in (noto_sans(weight), noto_sans_arabic(weight))}
+    return has_raqm() and all(face.path in packaged for face in chain.faces) \
+        and (chain.emoji is None or chain.emoji.bitmap_emoji)
 
 
 @cache

@@ -18,6 +18,8 @@ from generator.errors import MESSAGE_TOO_LONG, LayoutError
 
 Measure = Callable[[str, int], float]
 Hyphenate = Callable[[str], Sequence[int]]  # the positions inside a word where it may be broken
+# Bounds (low, high) on measure(text, size) from the widths at another size (text, size, known), or None
+Estimate = Callable[[str, int, int], tuple[float, float] | None]
 
 LINE_PITCH = 1.22  # line height as a multiple of the font size, the same for every script
 # The block's first baseline sits ASCENT font sizes below its top, and its last line's ink may reach DESCENT
@@ -101,17 +103,82 @@ def require_fit(text: str, width: int, height: int, min_size: int, measure: Meas
 
 
 def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, measure: Measure,
-             hyphenate: Hyphenate | None = None) -> TextBlock:
-    """The largest size in [min_size, max_size] at which `text` wraps into width x height, lines balanced."""
+             hyphenate: Hyphenate | None = None, estimate: Estimate | None = None) -> TextBlock:
+    """The largest size in [min_size, max_size] at which `text` wraps into width x height, lines balanced.
+
+    With `estimate`, a size the search tries is first judged from width bounds at that size, estimated from
+    the widths measured at min_size; its widths are measured only when the bounds cannot tell. The search
+    tries the same sizes and reaches the same size either way, measuring at about two sizes instead of six."""
     require_fit(text, width, height, min_size, measure, hyphenate)
+    size = _largest_fitting(text, width, height, min_size, max_size, measure, hyphenate, estimate)
+    if estimate is not None and wrapped_height(text, width, size, measure, hyphenate) > height:
+        size = _largest_fitting(text, width, height, min_size, max_size, measure, hyphenate, None)  # bounds broken
+    return TextBlock(tuple(balanced_lines(text, width, size, measure, hyphenate)), size)
+
+
+def _largest_fitting(text: str, width: int, height: int, min_size: int, max_size: int, measure: Measure,
+                     hyphenate: Hyphenate | None, estimate: Estimate | None) -> int:
     low, high = min_size, max_size
-    while low < high:  # the largest size that fits
+    while low < high:  # binary search: the largest size that fits
         middle = (low + high + 1) // 2
-        if wrapped_height(text, width, middle, measure, hyphenate) <= height:
-            low = middle
+        fits = _certain_fit(text, width, height, middle, estimate, min_size) if estimate else None
+        if fits is None:
+            fits = wrapped_height(text, width, middle, measure, hyphenate) <= height
+        low, high = (middle, high) if fits else (low, middle - 1)
+    return low
+
+
+class _Uncertain(Exception):
+    """A width's bounds straddle the limit it is compared with: only measuring can tell."""
+
+
+def _certain_fit(text: str, width: int, height: int, size: int, estimate: Estimate, known: int) -> bool | None:
+    """Whether `text` wraps into width x height at `size`, told from bounds on its widths there alone; None
+    when they cannot tell, or when a word would be hyphenated (then measuring decides).
+
+    Sound because, when no word is wider than the box, greedy wrapping gives the fewest lines any wrapping
+    can, and the fewest lines can only grow with the widths: the line counts at the lower and upper bounds
+    bound the measured count. Words are bound together only where the bounds leave no doubt either way."""
+    def bounds(piece: str) -> tuple[float, float]:
+        found = estimate(piece, size, known)
+        if found is None:
+            raise _Uncertain
+        return found
+
+    def fits_line(piece: str) -> bool:
+        low, high = bounds(piece)
+        if low <= width < high:
+            raise _Uncertain
+        return high <= width
+
+    fewest = most = 0
+    try:
+        for paragraph in paragraphs(text):
+            pieces = _bound_words(paragraph, fits_line)
+            if not all(fits_line(piece) for piece in pieces):
+                return None
+            space = bounds(" ")
+            widths = [bounds(piece) for piece in pieces]
+            fewest += _first_fit_lines([low for low, _ in widths], space[0], width)
+            most += _first_fit_lines([high for _, high in widths], space[1], width)
+    except _Uncertain:
+        return None
+    if block_height(most, size) <= height:
+        return True
+    if block_height(fewest, size) > height:
+        return False
+    return None
+
+
+def _first_fit_lines(widths: list[float], space: float, width: int) -> int:
+    """The lines `_greedy` makes of pieces this wide, none wider than `width`, with a space between each."""
+    lines, line = 1, widths[0]
+    for piece in widths[1:]:
+        if line + space + piece > width:
+            lines, line = lines + 1, piece
         else:
-            high = middle - 1
-    return TextBlock(tuple(balanced_lines(text, width, low, measure, hyphenate)), low)
+            line += space + piece
+    return lines
 
 
 def wrapped_height(text: str, width: int, size: int, measure: Measure, hyphenate: Hyphenate | None = None) -> int:
@@ -158,7 +225,7 @@ class _Pieces:
     def __init__(self, words: list[str], width: int, size: int, measure: Measure, hyphenate: Hyphenate | None):
         self.texts: list[str] = []
         self.joints: list[str | None] = []  # after each piece: None a space, "" glued, HYPHEN glued and hyphenated
-        for word in _bound_words(words, width, size, measure):
+        for word in _bound_words(words, lambda text: measure(text, size) <= width):
             if measure(word, size) <= width:
                 self.texts.append(word)
                 self.joints.append(None)
@@ -199,7 +266,7 @@ class _Pieces:
         return "".join(parts)
 
 
-def _bound_words(words: list[str], width: int, size: int, measure: Measure) -> list[str]:
+def _bound_words(words: list[str], fits_line: Callable[[str], bool]) -> list[str]:
     """Words that should not be parted by a line break, joined (with their space) into one: a one-letter
     word and the word after it (Belarusian і, ў, з; English a, I), and a dash or a lone punctuation mark
     and the word before it (or after it, at the start of a paragraph). Only where the pair fits a line."""
@@ -207,7 +274,7 @@ def _bound_words(words: list[str], width: int, size: int, measure: Measure) -> l
     glue_next = False
     for word in words:
         lone_mark = all(unicodedata.category(char)[0] in "PS" for char in word)
-        if bound and (glue_next or lone_mark) and measure(f"{bound[-1]} {word}", size) <= width:
+        if bound and (glue_next or lone_mark) and fits_line(f"{bound[-1]} {word}"):
             bound[-1] = f"{bound[-1]} {word}"
         else:
             bound.append(word)
