@@ -139,11 +139,14 @@ def _certain_fit(text: str, width: int, height: int, size: int, estimate: Estima
     Sound because, when no word is wider than the box, greedy wrapping gives the fewest lines any wrapping
     can, and the fewest lines can only grow with the widths: the line counts at the lower and upper bounds
     bound the measured count. Words are bound together only where the bounds leave no doubt either way."""
+    found: dict[str, tuple[float, float] | None] = {}  # a bound word is also a piece: bounded once
+
     def bounds(piece: str) -> tuple[float, float]:
-        found = estimate(piece, size, known)
-        if found is None:
+        if piece not in found:
+            found[piece] = estimate(piece, size, known)
+        if found[piece] is None:
             raise _Uncertain
-        return found
+        return found[piece]
 
     def fits_line(piece: str) -> bool:
         low, high = bounds(piece)
