@@ -10,9 +10,9 @@ All four run in this one invocation, round after round, so they share the machin
                           row of blocks), the whole image: a post on a picture others share encodes less.
 
 --stages then runs the campaign once more in this process and prints where each millisecond goes
-(bench/stages.py). --library runs it once more at --jobs 2 with every worker timing the CPU it spends inside
-Pillow, hashlib and file calls (bench/worker_clock.py): what the calls made today need even if our own Python
-cost nothing, set beside the rounds' CPU without the hook.
+(bench/stages.py). --library runs it twice more at --jobs 2 with every worker timing its stages, cold caches
+and all, and then also the CPU it spends inside Pillow, hashlib and file calls in each (bench/worker_clock.py):
+what the calls made today need even if our own Python cost nothing, set beside the rounds' CPU.
 
 Prints posts per second (medians over the rounds) and the ratios the batch issue asks about:
 
@@ -179,7 +179,7 @@ def main() -> None:
                         help="another checkout (e.g. a worktree of main) to run side by side, round by round")
     parser.add_argument("--quick", action="store_true", help="only ours (and the baseline) at --jobs 2")
     parser.add_argument("--library", action="store_true",
-                        help="also run --jobs 2 once with each worker timing its library calls")
+                        help="also run --jobs 2 with each worker timing its stages and its library calls")
     options = parser.parse_args()
     seconds: dict[str, list[float]] = {"ours --jobs 1": [], "ours --jobs 2": [], "naive script": [],
                                        "floor q90 4:2:0": [], "floor exact": [], "floor write": []}
@@ -259,32 +259,64 @@ def main() -> None:
 
 
 def library_in_workers(posts: int, cpu_ms: float | None) -> None:
-    """The campaign once more at --jobs 2 in this process, each worker timing its library calls: CPU that no
-    change to our own Python takes away, for the calls made today. `cpu_ms`: the rounds' CPU a post without
-    the hook (the hook slows the Python down)."""
+    """The campaign twice more at --jobs 2 in this process, each worker timing its stages, then also the CPU
+    of its library calls in each (a run of its own: the hook slows the Python down). What a real batch's
+    workers spend where, cold caches and all, and what no change to our own Python takes away, for the calls
+    made today. `cpu_ms`: the rounds' CPU a post (the whole command, without any clock)."""
+    import os
+
+    here = str(Path(__file__).resolve().parent)  # the fork server imports worker_clock from here: it is
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))  # not sys.path
+    timed_run, hooked_run = _clocked_workers(posts, library=False), _clocked_workers(posts, library=True)
+    import stages
+
+    print(f"{posts} posts at --jobs 2, in the workers (the picture made in line): ms of one core a post")
+    print(f"  {'stage':<11}{'time':>8}{'library':>9}")
+    for stage in (stage for stage in stages.STAGES if stage not in ("validate", "other")):  # not in workers
+        print(f"  {stage:<11}{timed_run['stages'].get(stage, 0.0):8.2f}{hooked_run['library'].get(stage, 0.0):9.2f}")
+    elapsed, library = sum(timed_run["stages"].values()), sum(hooked_run["library"].values())
+    beside = f"; the whole command took {cpu_ms:.2f} CPU-ms a post in the rounds above" if cpu_ms else ""
+    print(f"  {'workers':<11}{elapsed:8.2f}{library:9.2f}   (workers' CPU {timed_run['cpu']:.2f}{beside})")
+    print(f"  and validating the rows first, in the batch's own process: {timed_run['validate']:.2f} CPU-ms a post")
+    print(f"  the library calls alone allow at most {2000 / library:.0f} posts/s on 2 cores "
+          f"(aim 150: {2000 / 150:.1f} CPU-ms a post for everything)")
+
+
+def _clocked_workers(posts: int, library: bool) -> dict:
+    """One --jobs 2 run with bench/worker_clock.py in the fork server: its two workers' stage times, library
+    times and CPU, summed, in ms a post."""
     import json
     import os
 
     import generator.batch as batch
     from generator.campaign import plan_campaign
 
-    here = str(Path(__file__).resolve().parent)  # the fork server imports worker_clock from here: it is
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))  # not sys.path
-    batch.WORKER_MODULES.append("worker_clock")
+    if "worker_clock" not in batch.WORKER_MODULES:
+        batch.WORKER_MODULES.append("worker_clock")
     with tempfile.TemporaryDirectory() as work:
         campaign, report = Path(work) / "campaign.csv", Path(work) / "workers.jsonl"
         write_campaign(campaign, posts)
         os.environ["WORKER_CLOCK_REPORT"] = str(report)
-        result = batch.run_batch(plan_campaign(campaign), Path(work) / "out", str(campaign), jobs=2, force=True)
+        os.environ.pop("WORKER_CLOCK_LIBRARY", None)
+        if library:
+            os.environ["WORKER_CLOCK_LIBRARY"] = "1"
+        try:
+            batch.start_workers_early(2)
+            started = time.process_time()
+            plan = plan_campaign(campaign)
+            validate = time.process_time() - started
+            result = batch.run_batch(plan, Path(work) / "out", str(campaign), jobs=2, force=True)
+        finally:
+            os.environ.pop("WORKER_CLOCK_LIBRARY", None)
         assert report.exists(), "no worker reported: bench/worker_clock.py did not load in the fork server"
         workers = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
     assert not result.failures and len(workers) == 2, (result.failures[:3], workers)
-    hooked, library = (sum(worker[key] for worker in workers) * 1000 / posts for key in ("cpu", "library"))
-    beside = f" (the whole command took {cpu_ms:.2f} CPU-ms a post in the rounds above)" if cpu_ms else f" (CPU {hooked:.2f} with the hook)"
-    print(f"{posts} posts at --jobs 2, in the workers (picture threads included): {library:.2f} ms a post "
-          f"inside library calls{beside}")
-    print(f"  these calls alone allow at most {2000 / library:.0f} posts/s on 2 cores "
-          f"(aim 150: {2000 / 150:.1f} CPU-ms a post for everything)")
+    summed: dict = {"cpu": sum(worker["cpu"] for worker in workers) * 1000 / posts, "validate": validate * 1000 / posts}
+    for table in ("stages", "library"):
+        summed[table] = {stage: sum(worker[table].get(stage, 0.0) for worker in workers) * 1000 / posts
+                         for stage in {name for worker in workers for name in worker[table]}}
+    return summed
+
 
 if __name__ == "__main__":
     main()
