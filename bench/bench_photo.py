@@ -10,7 +10,8 @@ reported as medians and their ratio, never as an absolute promise.
     python bench/bench_photo.py --batch 60 [--jobs 2] [--baseline CHECKOUT]
 
 --batch N times a campaign in which every post has its own 12 MP phone JPEG (N distinct files), through
-`solidarity batch` in a fresh process, alternating with the same run from a baseline checkout if given.
+`solidarity batch` in a fresh process, alternating with the same run from a baseline checkout if given, and
+in the same rounds the floor: the bare decode, resize and encode calls each post needs, on one core.
 """
 
 from __future__ import annotations
@@ -123,6 +124,33 @@ def distinct_photos(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+FLOOR_STAGES = ("decode at our DCT scale", "cover resize", "encode")
+
+
+def photo_floor(photos: list[Path]) -> dict[str, float]:
+    """Seconds for each bare Pillow call a photo post cannot do without, summed over `photos`: the JPEG
+    decoded at the scale our pipeline asks for, resized to cover the post as cover_crop does, and the post
+    encoded whole at our exact settings. No checks, no text, no files written."""
+    from generator import jpeg_rows
+    from generator.flowers.crop import cover_box
+
+    taken = dict.fromkeys(FLOOR_STAGES, 0.0)
+    for path in photos:
+        start = time.perf_counter()
+        with Image.open(path) as image:
+            image.draft("RGB", POST_SIZE)
+            image.load()
+            resize_start = time.perf_counter()
+            post = image.resize(POST_SIZE, Image.Resampling.BICUBIC, box=cover_box(image.size, POST_SIZE, (0.5, 0.5)),
+                                reducing_gap=3.0)
+        encode_start = time.perf_counter()
+        jpeg_rows.encode(post, 90)
+        end = time.perf_counter()
+        for stage, seconds in zip(FLOOR_STAGES, (resize_start - start, encode_start - resize_start, end - encode_start)):
+            taken[stage] += seconds
+    return taken
+
+
 def batch_run(count: int, jobs: int, rounds: int, baseline: str | None) -> None:
     import csv
     import subprocess
@@ -139,9 +167,14 @@ def batch_run(count: int, jobs: int, rounds: int, baseline: str | None) -> None:
                 writer.writerow([str(photo), f"Thank you, doctors of Belarus. ({number})", "instagram-portrait"])
         checkouts = {"ours": here, **({"baseline": baseline} if baseline else {})}
         seconds: dict[str, list[float]] = {name: [] for name in checkouts}
+        floors: dict[str, list[float]] = {stage: [] for stage in FLOOR_STAGES}
         for round_number in range(rounds):
-            order = list(checkouts.items())
+            order = [*checkouts.items(), ("floor", None)]
             for name, checkout in order if round_number % 2 == 0 else reversed(order):
+                if checkout is None:
+                    for stage, taken in photo_floor(photos).items():
+                        floors[stage].append(taken / count)
+                    continue
                 start = time.perf_counter()
                 subprocess.run([sys.executable, "-m", "generator", "batch", str(campaign), "-j", str(jobs), "-q",
                                 "--force", "-o", str(work / name)], check=True, cwd=checkout,
@@ -150,6 +183,10 @@ def batch_run(count: int, jobs: int, rounds: int, baseline: str | None) -> None:
         print(f"{count} posts, each from its own 12 MP phone JPEG, --jobs {jobs}, median of {rounds} rounds")
         for name, values in seconds.items():
             print(f"  {name:<10}{count / statistics.median(values):7.1f} posts/s  (median {statistics.median(values):.1f} s)")
+        medians = {stage: statistics.median(values) * 1000 for stage, values in floors.items()}
+        print("  floor, the bare library calls a post needs on one core (same photos, same rounds): "
+              + ", ".join(f"{stage} {value:.1f} ms" for stage, value in medians.items()))
+        print(f"  these calls alone allow at most {jobs * 1000 / sum(medians.values()):.1f} posts/s on {jobs} cores")
         if baseline:
             print(f"  ours vs baseline: {statistics.median(seconds['baseline']) / statistics.median(seconds['ours']):.2f}x")
 
