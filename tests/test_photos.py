@@ -69,6 +69,7 @@ def near(actual: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 12
 
 
 def assert_clean_rgb(image: Image.Image) -> None:
+    assert type(image) is Image.Image  # not the file's image object, with the file's segments kept on it
     assert image.mode == "RGB"
     assert image.info == {}
     assert len(image.getexif()) == 0
@@ -179,6 +180,16 @@ def test_gps_exif_comments_and_profile_are_dropped(tmp_path: Path) -> None:
     reread = Image.open(written)
     assert len(reread.getexif()) == 0
     assert not {"exif", "comment", "icc_profile", "xmp"} & set(reread.info)
+
+
+def test_a_jpeg_needing_no_conversion_keeps_its_pixels_and_none_of_its_metadata(tmp_path: Path) -> None:
+    """Upright sRGB already: the decoded pixels are handed on as they are, in an image of their own."""
+    path = save(upright_marker(), tmp_path / "plain.jpg", exif=exif_bytes(gps=True), comment=b"at the protest")
+    result = open_photo(path)
+    assert_clean_rgb(result)
+    with Image.open(path) as direct:
+        assert result.tobytes() == direct.convert("RGB").tobytes()
+    assert not hasattr(result, "applist") and not hasattr(result, "fp")
 
 
 def test_png_metadata_is_dropped(tmp_path: Path) -> None:

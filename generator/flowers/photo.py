@@ -271,8 +271,8 @@ def _normalise(image: Image.Image) -> Image.Image:
     if alpha is not None:
         rgb = _flatten(rgb, alpha)
     upright = _turn_upright(rgb, orientation)
-    if upright is image:
-        upright = image.copy()
+    if upright is image:  # the file's own image object: the same pixels in a plain one, not copied (5 ms for
+        upright = image._new(image.im)  # 12 MP at half scale), and nothing of the file's left on it
     upright.info.clear()
     return upright
 
