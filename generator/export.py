@@ -259,7 +259,11 @@ def _temporary_beside(path: Path) -> tuple[int, str]:
 
 
 def _inside(folder: Path, name: str) -> Path:
+    """`folder / name`, refused unless it names a file of the folder's own. Only a symbolic link planted under
+    that name could lead elsewhere; resolving every path instead cost three quarters of writing its files."""
     path = folder / name
-    if path.resolve().parent != folder.resolve() or name.startswith("."):
+    separators = {os.sep, os.altsep} - {None}
+    if name.startswith(".") or any(separator in name for separator in separators) \
+            or (os.path.islink(path) and path.resolve().parent != folder.resolve()):
         raise ExportError(f"refusing to write {name!r} outside the output folder {folder}")
     return path

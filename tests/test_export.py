@@ -133,6 +133,22 @@ def test_a_photo_named_like_a_path_cannot_escape_the_output_folder(run, tmp_path
     assert all(p.name.startswith("photo-thank-you-") for p in written)  # never the photo's own file name
 
 
+def test_a_link_planted_under_a_posts_name_is_refused_and_what_it_points_at_is_untouched(run, tmp_path):
+    first = json.loads(run("make", "--json").stdout)["posts"][0]
+    caption = tmp_path / "output" / os.path.basename(first["caption_file"])
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not the campaign's\n")
+    caption.unlink()
+    caption.symlink_to(secret)
+    result = run("make", "--force")
+    assert result.exit_code != 0
+    assert f"refusing to write '{caption.name}' outside the output folder" in result.output
+    assert "Traceback" not in result.output and secret.read_text() == "not the campaign's\n"
+    caption.unlink()
+    caption.symlink_to(tmp_path / "output" / os.path.basename(first["alt_file"]))  # a link inside is no escape
+    assert run("make", "--force").exit_code == 0
+
+
 def test_a_photos_file_name_never_reaches_the_outputs(run, tmp_path, photo):
     telling = tmp_path / "IMG_20240101_Minsk_Akrestsina.jpg"
     telling.write_bytes(photo.read_bytes())
