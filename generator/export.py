@@ -260,7 +260,7 @@ def _temporary_beside(path: Path) -> tuple[int, str]:
 
 def _inside(folder: Path, name: str) -> Path:
     """`folder / name`, refused unless it names a file of the folder's own. Only a symbolic link planted under
-    that name could lead elsewhere; resolving every path instead cost three quarters of writing its files."""
+    that name could lead elsewhere, so only then is the path resolved (24 us a file, where this takes 4)."""
     path = folder / name
     separators = {os.sep, os.altsep} - {None}
     if name.startswith(".") or any(separator in name for separator in separators) \
