@@ -270,7 +270,8 @@ def library_in_workers(posts: int, cpu_ms: float | None) -> None:
     timed_run, hooked_run = _clocked_workers(posts, library=False), _clocked_workers(posts, library=True)
     import stages
 
-    print(f"{posts} posts at --jobs 2, in the workers (the picture made in line): ms of one core a post")
+    print(f"{posts} posts at --jobs 2, in the workers, ms a post: each stage's time by the worker's clock (with"
+          f" the picture made in line, not beside the text), and its CPU inside library calls (a run of its own)")
     print(f"  {'stage':<11}{'time':>8}{'library':>9}")
     for stage in (stage for stage in stages.STAGES if stage not in ("validate", "other")):  # not in workers
         print(f"  {stage:<11}{timed_run['stages'].get(stage, 0.0):8.2f}{hooked_run['library'].get(stage, 0.0):9.2f}")

@@ -166,17 +166,22 @@ class FontChain:
         this chain's widths do not scale with the size (see `_scales_linearly`). A glyph's advance and its
         kerning are each rounded to 1/128 px either way, at either size. Each word and space is allowed two
         glyphs a character and two more: a font may decompose a character into several glyphs."""
-        if not _scales_linearly(self):
-            return None
-        ratio = size / known
-        estimate = self.measure(text, known) * ratio
-        words = len(text.split(" "))
-        glyphs = 2 * len(text) + 4 * words  # 2 a character, and 2 for each of the words and the spaces between
-        slack = glyphs * (1 + ratio) / 64 + abs(estimate) * 1e-5 + 1e-6  # (and the size's scale, rounded)
-        return estimate - slack, estimate + slack
+        return _scaled_bounds(self, text, size, known) if _scales_linearly(self) else None
 
     def is_rtl(self, text: str) -> bool:
         return paragraph_is_rtl(text)
+
+
+def _scaled_bounds(chain: FontChain, text: str, size: int, known: int) -> tuple[float, float]:
+    ratio = size / known
+    estimate = chain.measure(text, known) * ratio
+    words = len(text.split(" "))
+    glyphs = 2 * len(text) + 4 * words  # 2 a character, and 2 for each of the words and the spaces between
+    slack = glyphs * (1 + ratio) / 64 + abs(estimate) * 1e-5 + 1e-6  # (and the size's scale, rounded)
+    return estimate - slack, estimate + slack
+
+
+_SCALING_PROBES = ("Дзякуй,AVAWAY", "شكراً")  # single words (one measurement a size), kerned pairs among them
 
 
 @cache
@@ -184,11 +189,20 @@ def _scales_linearly(chain: FontChain) -> bool:
     """Whether every face in the chain sets text at widths proportional to the size, but for rounding. Raqm
     places glyphs at their unhinted advances (tests/test_bounded_fit.py checks it for every bundled message),
     and a bitmap emoji face is measured at its one strike and scaled. A font of the user's may be hinted
-    otherwise, and Pillow without Raqm uses hinted advances: those chains are always measured."""
+    otherwise, and Pillow without Raqm uses hinted advances: those chains are always measured. So is any chain
+    whose widths, tried once in Cyrillic, Latin and Arabic at three sizes, leave the bounds (a Pillow, Raqm or
+    HarfBuzz that hints advances after all): the bounds are what keep the sizes chosen the measured ones."""
     packaged = {face.path for weight in {face.weight for face in chain.faces}
                 for face in (noto_sans(weight), noto_sans_arabic(weight))}
-    return has_raqm() and all(face.path in packaged for face in chain.faces) \
-        and (chain.emoji is None or chain.emoji.bitmap_emoji)
+    if not (has_raqm() and all(face.path in packaged for face in chain.faces)
+            and (chain.emoji is None or chain.emoji.bitmap_emoji)):
+        return False
+    for probe in _SCALING_PROBES:
+        for size, known in ((31, 40), (57, 40)):
+            low, high = _scaled_bounds(chain, probe, size, known)
+            if not low <= chain.measure(probe, size) <= high:
+                return False
+    return True
 
 
 @cache

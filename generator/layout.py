@@ -107,12 +107,15 @@ def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, m
     """The largest size in [min_size, max_size] at which `text` wraps into width x height, lines balanced.
 
     With `estimate`, a size the search tries is first judged from width bounds at that size, estimated from
-    the widths measured at min_size; its widths are measured only when the bounds cannot tell. The search
-    tries the same sizes and reaches the same size either way, measuring at about two sizes instead of six."""
+    the widths measured at min_size; its widths are measured only when the bounds cannot tell. With bounds
+    that hold, the search tries the same sizes and reaches the same size, measuring at about two sizes instead
+    of six. The size reached is checked measured, so bounds that understate the widths can never let the text
+    out of its box (the search is made again, measured). Bounds that overstate them would only choose a smaller
+    size, unseen: the bounds must hold (see fonts.FontChain.bounds and tests/test_bounded_fit.py)."""
     require_fit(text, width, height, min_size, measure, hyphenate)
     size = _largest_fitting(text, width, height, min_size, max_size, measure, hyphenate, estimate)
     if estimate is not None and wrapped_height(text, width, size, measure, hyphenate) > height:
-        size = _largest_fitting(text, width, height, min_size, max_size, measure, hyphenate, None)  # bounds broken
+        size = _largest_fitting(text, width, height, min_size, max_size, measure, hyphenate, None)  # understated
     return TextBlock(tuple(balanced_lines(text, width, size, measure, hyphenate)), size)
 
 

@@ -117,7 +117,7 @@ def test_a_message_is_measured_at_its_smallest_and_its_final_size_only():
     assert len(sizes["measured"]) >= 5  # every size the binary search tried
 
 
-def test_bounds_that_do_not_hold_never_let_the_text_out_of_its_box():
+def test_bounds_that_understate_the_widths_never_let_the_text_out_of_its_box():
     chain = CHAINS[0]
     message = "Дзякуй медыкам Беларусі за іх мужнасць і дабрыню."
 
@@ -150,3 +150,33 @@ def test_raqm_advances_are_not_hinted():
     assert any(width != int(width) for width in widths)
     basic = ImageFont.truetype(str(face.path), 37, layout_engine=ImageFont.Layout.BASIC)
     assert basic.getlength("Беларусі") == int(basic.getlength("Беларусі"))
+
+
+@needs_raqm
+@pytest.mark.parametrize("known,size", [(40, 8), (40, 39), (13, 200), (400, 401), (54, 96)])
+def test_the_bounds_hold_for_any_character_repeated_so_its_rounding_adds_up(known, size):
+    """A message is free text: characters of every script the fonts cover, each thirty times over."""
+    chain = CHAINS[0]
+    covered = sorted(fonts.coverage(fonts.noto_sans(700)) | fonts.coverage(fonts.noto_sans_arabic(700)))
+    for code in covered[::37]:
+        char = chr(code)
+        if not char.isprintable() or char.isspace():
+            continue
+        try:
+            text = char * 30
+            low, high = chain.bounds(text, size, known)
+        except LayoutError:
+            continue  # a mark or control character alone: not drawable
+        assert low <= chain.measure(text, size) <= high, (hex(code), size, known)
+
+
+def test_widths_that_do_not_scale_turn_the_estimates_off(monkeypatch):
+    """Were widths not to scale with the size (here each word 10 px wider at every size, as hinting that widens
+    small text would do), the probe finds the bounds broken and every size is measured, as before."""
+    measure = fonts._word_width
+    monkeypatch.setattr(fonts, "_word_width", lambda chain, word, size: measure(chain, word, size) + 10)
+    fonts._scales_linearly.cache_clear()
+    try:
+        assert fonts.chain_for(fonts.MESSAGE_WEIGHT).bounds("Дзякуй", 60, 40) is None
+    finally:
+        fonts._scales_linearly.cache_clear()
