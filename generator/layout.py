@@ -109,14 +109,25 @@ def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, m
     With `estimate`, a size the search tries is first judged from width bounds at that size, estimated from
     the widths measured at min_size; its widths are measured only when the bounds cannot tell. With bounds
     that hold, the search tries the same sizes and reaches the same size, measuring at about two sizes instead
-    of six. The size reached is checked measured, so bounds that understate the widths can never let the text
-    out of its box (the search is made again, measured). Bounds that overstate them would only choose a smaller
-    size, unseen: the bounds must hold (see fonts.FontChain.bounds and tests/test_bounded_fit.py)."""
+    of six. What is measured anyway checks them: the size reached must fit, and its words' widths must lie in
+    their bounds, or the search is made again, measured. So bounds that understate the widths never let the
+    text out of its box. Bounds that overstate them are caught unless the size reached is min_size (then only
+    its widths were measured): the bounds must hold (fonts.FontChain.bounds, tests/test_bounded_fit.py)."""
     require_fit(text, width, height, min_size, measure, hyphenate)
     size = _largest_fitting(text, width, height, min_size, max_size, measure, hyphenate, estimate)
-    if estimate is not None and wrapped_height(text, width, size, measure, hyphenate) > height:
-        size = _largest_fitting(text, width, height, min_size, max_size, measure, hyphenate, None)  # understated
+    if estimate is not None and (wrapped_height(text, width, size, measure, hyphenate) > height
+                                 or not _bounds_held(text, size, min_size, measure, estimate)):
+        size = _largest_fitting(text, width, height, min_size, max_size, measure, hyphenate, None)
     return TextBlock(tuple(balanced_lines(text, width, size, measure, hyphenate)), size)
+
+
+def _bounds_held(text: str, size: int, known: int, measure: Measure, estimate: Estimate) -> bool:
+    """Whether the widths of `text`'s words at `size`, measured, lie in the bounds estimated from `known`."""
+    for word in {*words(text), " "}:
+        found = estimate(word, size, known)
+        if found is not None and not found[0] <= measure(word, size) <= found[1]:
+            return False
+    return True
 
 
 def _largest_fitting(text: str, width: int, height: int, min_size: int, max_size: int, measure: Measure,
