@@ -166,19 +166,17 @@ class FontChain:
         this chain's widths do not scale with the size (see `_scales_linearly`). A glyph's advance and its
         kerning are each rounded to 1/128 px either way, at either size. Each word and space is allowed two
         glyphs a character and two more: a font may decompose a character into several glyphs."""
-        return _scaled_bounds(self, text, size, known) if _scales_linearly(self) else None
+        if not _scales_linearly(self):
+            return None
+        ratio = size / known
+        estimate = self.measure(text, known) * ratio
+        words = len(text.split(" "))
+        glyphs = 2 * len(text) + 4 * words  # 2 a character, and 2 for each of the words and the spaces between
+        slack = glyphs * (1 + ratio) / 64 + abs(estimate) * 1e-5 + 1e-6  # (and the size's scale, rounded)
+        return estimate - slack, estimate + slack
 
     def is_rtl(self, text: str) -> bool:
         return paragraph_is_rtl(text)
-
-
-def _scaled_bounds(chain: FontChain, text: str, size: int, known: int) -> tuple[float, float]:
-    ratio = size / known
-    estimate = chain.measure(text, known) * ratio
-    words = len(text.split(" "))
-    glyphs = 2 * len(text) + 4 * words  # 2 a character, and 2 for each of the words and the spaces between
-    slack = glyphs * (1 + ratio) / 64 + abs(estimate) * 1e-5 + 1e-6  # (and the size's scale, rounded)
-    return estimate - slack, estimate + slack
 
 
 @cache

@@ -109,10 +109,11 @@ def fit_text(text: str, width: int, height: int, min_size: int, max_size: int, m
     With `estimate`, a size the search tries is first judged from width bounds at that size, estimated from
     the widths measured at min_size; its widths are measured only when the bounds cannot tell. With bounds
     that hold, the search tries the same sizes and reaches the same size, measuring at about two sizes instead
-    of six. What is measured anyway checks them: the size reached must fit, and its words' widths must lie in
-    their bounds, or the search is made again, measured. So bounds that understate the widths never let the
-    text out of its box. Bounds that overstate them are caught unless the size reached is min_size (then only
-    its widths were measured): the bounds must hold (fonts.FontChain.bounds, tests/test_bounded_fit.py)."""
+    of six: the bounds must hold (fonts.FontChain.bounds; tests/test_bounded_fit.py checks them). What is
+    measured anyway checks what it can: the size reached must fit, so text never leaves its box, and its
+    words' widths must lie in their bounds, which catches widths that do not scale with the size at all (but
+    not bounds broken only at a size the search turned down). Either failing, the search is made again,
+    measured."""
     require_fit(text, width, height, min_size, measure, hyphenate)
     size = _largest_fitting(text, width, height, min_size, max_size, measure, hyphenate, estimate)
     if estimate is not None and (wrapped_height(text, width, size, measure, hyphenate) > height

@@ -172,13 +172,16 @@ def test_the_bounds_hold_for_any_character_repeated_so_its_rounding_adds_up(know
 
 def test_widths_that_do_not_scale_are_caught_by_what_is_measured_anyway(monkeypatch):
     """Were widths not to scale with the size (here each word 10 px wider at every size, as hinting that widens
-    small text might do), the bounds would overstate them and choose smaller sizes; the words' widths at the
-    size reached, measured for its lines anyway, fall outside their bounds, and the search is made again."""
+    small text might do), the bounds would overstate them and the search alone would stop short; the words'
+    widths at the size reached, measured for its lines anyway, fall outside their bounds, and it is made again."""
+    from generator.layout import _largest_fitting
+
     measure = fonts._word_width
     monkeypatch.setattr(fonts, "_word_width", lambda chain, word, size: measure(chain, word, size) + 10)
     chain = CHAINS[0]
-    for text in ("Дзякуй медыкам Беларусі", "Thank you, doctors and nurses of Belarus, for everything you do"):
-        for width, height in ((832, 420), (600, 300), (900, 700)):
-            measured = _fit(text, width, height, 20, 90, chain, "be", estimate=None)
-            assert measured.size > 20  # not the smallest size: its words are measured at another size too
-            assert _fit(text, width, height, 20, 90, chain, "be", chain.bounds) == measured
+    text = "Thank you, doctors and nurses of Belarus, for everything you do"
+    for width, height in ((832, 420), (600, 300)):
+        measured = _fit(text, width, height, 20, 90, chain, "en", estimate=None)
+        hyphenate = hyphenator("en")
+        assert _largest_fitting(text, width, height, 20, 90, chain.measure, hyphenate, chain.bounds) < measured.size
+        assert _fit(text, width, height, 20, 90, chain, "en", chain.bounds) == measured
