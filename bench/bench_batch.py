@@ -298,10 +298,9 @@ def _clocked_workers(posts: int, library: bool) -> dict:
         campaign, report = Path(work) / "campaign.csv", Path(work) / "workers.jsonl"
         write_campaign(campaign, posts)
         os.environ["WORKER_CLOCK_REPORT"] = str(report)
-        os.environ.pop("WORKER_CLOCK_LIBRARY", None)
-        if library:
-            os.environ["WORKER_CLOCK_LIBRARY"] = "1"
         try:
+            if library:
+                os.environ["WORKER_CLOCK_LIBRARY"] = "1"
             batch.start_workers_early(2)
             started = time.process_time()
             plan = plan_campaign(campaign)
