@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from unittest import mock
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator import fonts
 from generator.compose import render
@@ -94,6 +97,41 @@ def test_uncovered_character_on_the_command_line(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot draw ")
     assert not (tmp_path / "output").exists()
+
+
+# Letters of several scripts, marks, joiners, controls and spaces, emoji pieces, and characters no font has
+_RUN_ALPHABET = ("aZé1 .,—’\n\r\t\u2028\u00a0\u0301\u0306\u200d\u200c\u200e\u200f\ufe0f\ufe0e\u20e3#*"
+                 "ДзякуйўЁ" "شكرًا" "لأطباء" "עברית" "©™☺❤⚕✌" "🌷💙👩🏽🇧🇾" "漢字" "\u3000\uff21" "\U00013000\u0085\u1680")
+
+
+@pytest.mark.parametrize("first", ["bundled", "arabic", "has-everything"])
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=_RUN_ALPHABET, max_size=12))
+@example(text="Дзякуй\n1")
+@example(text="a\u0301b")
+@example(text="☺\ufe0f")
+def test_a_text_all_in_the_first_face_is_cut_into_runs_as_cluster_by_cluster(first, text):
+    """The shortcut (one run when the first face has every character plainly) answers what the search over
+    grapheme clusters answers: for the bundled chain, for a user's font that is right-to-left, and for one
+    that has every character here, emoji, selectors and wide ones too."""
+    chain = fonts.chain_for(fonts.MESSAGE_WEIGHT, fonts.noto_sans_arabic(fonts.MESSAGE_WEIGHT)
+                            if first == "arabic" else None)
+    covered = fonts.coverage
+    everything = fonts.Face(fonts.noto_sans(fonts.MESSAGE_WEIGHT).path, fonts.MESSAGE_WEIGHT + 1)  # no chain's
+    if first == "has-everything":
+        chain = fonts.FontChain((everything, *chain.faces), chain.emoji)
+
+    def coverage(of):
+        return covered(of) | {ord(char) for char in _RUN_ALPHABET} if of == everything else covered(of)
+
+    with mock.patch.object(fonts, "coverage", coverage):
+        try:
+            by_cluster = fonts._runs_by_cluster(chain, text)
+        except LayoutError:
+            with pytest.raises(LayoutError):
+                fonts._runs.__wrapped__(chain, text)
+            return
+        assert fonts._runs.__wrapped__(chain, text) == by_cluster
 
 
 @pytest.mark.parametrize("language", sorted(SAMPLES))
