@@ -35,8 +35,8 @@ class PostFiles:
 
     @classmethod
     def for_spec(cls, spec: PostSpec, folder: Path) -> "PostFiles":
-        return cls(_inside(folder, f"{spec.name}.{spec.extension}"), _inside(folder, f"{spec.name}.caption.txt"),
-                   _inside(folder, f"{spec.name}.alt.txt"))
+        return cls(inside(folder, f"{spec.name}.{spec.extension}"), inside(folder, f"{spec.name}.caption.txt"),
+                   inside(folder, f"{spec.name}.alt.txt"))
 
     def all_exist(self) -> bool:
         return all(path.is_file() for path in (self.image, self.caption, self.alt))
@@ -258,8 +258,9 @@ def _temporary_beside(path: Path) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary name beside {path}")
 
 
-def _inside(folder: Path, name: str) -> Path:
-    """`folder / name`, refused unless it names a file of the folder's own. Only a symbolic link planted under
+def inside(folder: Path, name: str) -> Path:
+    """`folder / name`, refused unless it names a file of the folder's own: every file a post writes or reads
+    back (its image, caption, alt text and video) is named through here. Only a symbolic link planted under
     that name could lead elsewhere, so only then is the path resolved (24 us a file, where this takes 4)."""
     path = folder / name
     separators = {os.sep, os.altsep} - {None}

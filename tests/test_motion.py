@@ -230,6 +230,22 @@ def test_written_beside_the_still_kept_on_rerun_and_nothing_half_written(tmp_pat
     assert files_in(tmp_path / "fresh") == []
 
 
+def test_a_link_planted_under_the_videos_name_is_refused_not_read_as_kept(tmp_path):
+    from generator.errors import ExportError
+
+    spec = small_spec("cornflower")
+    write_animation(spec, tmp_path, seconds=0.5, processes=1)
+    video = tmp_path / f"{spec.name}.mp4"
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.bin"
+    secret.write_bytes(b"not the campaign's")
+    video.unlink()
+    video.symlink_to(secret)
+    for force in (False, True):
+        with pytest.raises(ExportError, match=f"refusing to write '{video.name}' outside the output folder"):
+            write_animation(spec, tmp_path, force=force, seconds=0.5, processes=1)
+    assert secret.read_bytes() == b"not the campaign's" and video.is_symlink()
+
+
 def test_make_animate_without_pyav_says_how_to_install_and_writes_nothing(run, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "av", None)
     result = run("make", "--animate", "-o", "out")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ExportError
-from generator.export import PostFiles, atomic_write, prepare_folder
+from generator.export import PostFiles, atomic_write, inside, prepare_folder
 from generator.motion.encode import even_size
 from generator.motion import timeline as clock
 from generator.motion.timeline import Timeline
@@ -39,7 +39,7 @@ def video_path(spec: PostSpec, folder: Path) -> Path:
 
 
 def _video_beside(files: PostFiles) -> Path:
-    return files.image.with_name(f"{files.image.stem}.{VIDEO_EXTENSION}")
+    return inside(files.image.parent, f"{files.image.stem}.{VIDEO_EXTENSION}")
 
 
 def write_animation(spec: PostSpec, folder: Path, force: bool = False, seconds: float | None = None,
