@@ -116,8 +116,8 @@ def render(spec: PostSpec, pictures: Pictures | None = None) -> Rendered:
     canvas, layer = pictures.result()
     base = _base(spec, style, plan, canvas.image)
     if layer is None:
-        layer = frosted(spec.flower, spec.format.size, style.blur, _layer_reads(plan, style, spec.format.size)) \
-            if style.blur else base
+        layer = frosted(spec.flower, spec.format.size, style.blur, _layer_reads(plan, style, spec.format.size),
+                        pictures.whole_layer) if style.blur else base
     opacity = _opacity_for_contrast(layer, plan, style, spec.format.size)
     backdrop = _PAINTERS[style.surface](base, layer, spec, style, plan, opacity)
     logo = _place_logo(backdrop, spec, plan, style) if spec.logo else None

@@ -23,12 +23,13 @@ from generator.meanwhile import Done, Meanwhile
 
 class Pictures:
     """A post's canvas and frosted layer, `result()` once made, and the canvas's focal point at once: the text
-    can be placed, and its glyphs rasterized, while the picture is still being resized and blurred."""
+    can be placed, and its glyphs rasterized, while the picture is still being resized and blurred.
+    `whole_layer`: whether a frosted layer still to be made is made for the whole canvas, to be kept."""
 
-    __slots__ = ("focus", "blur", "_work")
+    __slots__ = ("focus", "blur", "whole_layer", "_work")
 
-    def __init__(self, focus: tuple[float, float], blur: float, work: Meanwhile | Done):
-        self.focus, self.blur, self._work = focus, blur, work
+    def __init__(self, focus: tuple[float, float], blur: float, work: Meanwhile | Done, whole_layer: bool = True):
+        self.focus, self.blur, self.whole_layer, self._work = focus, blur, whole_layer, work
 
     def done(self) -> bool:
         return self._work.done()
@@ -37,47 +38,48 @@ class Pictures:
         return self._work.result()
 
 
-def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float) -> Pictures:
+def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float, whole_layer: bool = True) -> Pictures:
     """The canvas and, for a kept picture with a frosted style (`blur` > 0), its frosted layer (else None):
-    being made on a thread of their own, unless both are kept already."""
+    being made on a thread of their own, unless both are kept already. `whole_layer=False` when no other
+    post will use this canvas's layer (a `make`): one not kept yet is then left to `frosted`, which makes
+    only the part the post reads, once its text is placed."""
     canvas = kept_background(flower, size)
     if canvas is None:
         source = source_image(flower, size)
         return Pictures(composed_focus(source[0].size, size, source[1]), blur,
-                        Meanwhile(_made, flower, size, blur, source))
-    if not _frosts_whole(flower, blur):
-        return Pictures(canvas.focus, blur, Done((canvas, None)))
-    layer = _cached_frosted.kept(canvas, blur)
-    if layer is None:
-        return Pictures(canvas.focus, blur, Meanwhile(_with_layer, canvas, blur))
-    return Pictures(canvas.focus, blur, Done((canvas, layer)))
+                        Meanwhile(_made, flower, size, blur, source, whole_layer), whole_layer)
+    layer = _cached_frosted.kept(canvas, blur) if _frosts_whole(flower, blur) else None
+    if layer is not None or not _frosts_whole(flower, blur, whole_layer):
+        return Pictures(canvas.focus, blur, Done((canvas, layer)), whole_layer)
+    return Pictures(canvas.focus, blur, Meanwhile(_with_layer, canvas, blur), whole_layer)
 
 
-def _frosts_whole(flower: FlowerChoice, blur: float) -> bool:
-    """Whether the post's frosted layer is the whole canvas's, kept (an upload's is made for the part a post
-    reads, after the text is placed)."""
-    return bool(blur) and flower.data is None
+def _frosts_whole(flower: FlowerChoice, blur: float, whole_layer: bool = True) -> bool:
+    """Whether the post's frosted layer is the whole canvas's, kept (an upload's, or one no other post will
+    use, is made for the part a post reads, after the text is placed)."""
+    return bool(blur) and flower.data is None and whole_layer
 
 
-def _made(flower: FlowerChoice, size: tuple[int, int], blur: float,
-          source=None) -> tuple[Background, Image.Image | None]:
+def _made(flower: FlowerChoice, size: tuple[int, int], blur: float, source=None,
+          whole_layer: bool = True) -> tuple[Background, Image.Image | None]:
     canvas = background(flower, size, source)
-    return _with_layer(canvas, blur) if _frosts_whole(flower, blur) else (canvas, None)
+    return _with_layer(canvas, blur) if _frosts_whole(flower, blur, whole_layer) else (canvas, None)
 
 
 def _with_layer(canvas: Background, blur: float) -> tuple[Background, Image.Image]:
     return canvas, _cached_frosted(canvas, blur)
 
 
-def frosted(flower: FlowerChoice, size: tuple[int, int], blur: float, reads: Box):
+def frosted(flower: FlowerChoice, size: tuple[int, int], blur: float, reads: Box, whole_layer: bool = True):
     """The picture blurred like frosted glass. A bundled or grown flower's (or a photo file's) whole canvas
     is blurred once per picture and blur (a batch reuses it); an uploaded photo's is not kept (see
-    flowers.background), so only the part the post reads (`reads`: what its painters and its contrast search
-    read) is made, with the same bytes."""
+    flowers.background), nor one asked for with `whole_layer=False`, so only the part the post reads
+    (`reads`: what its painters and its contrast search read) is made, with the same bytes."""
     canvas = background(flower, size)
-    if flower.data is not None:
-        return _blurred_part(canvas.image, blur, reads)
-    return _cached_frosted(canvas, blur)
+    if _frosts_whole(flower, blur, whole_layer):
+        return _cached_frosted(canvas, blur)
+    kept = _cached_frosted.kept(canvas, blur) if _frosts_whole(flower, blur) else None
+    return _blurred_part(canvas.image, blur, reads) if kept is None else kept
 
 
 @bytes_bounded(24 * MB, key=lambda canvas, blur: (canvas.serial, blur))

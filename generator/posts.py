@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,10 +18,11 @@ class EncodedPost(NamedTuple):  # not a dataclass: an eighth of the import cost,
     image_bytes: bytes
 
 
-def render_post(spec: PostSpec) -> EncodedPost:
+def render_post(spec: PostSpec, whole_layer: bool = True) -> EncodedPost:
     """Render and encode one post in memory. A background that other posts may share (any but an upload's,
-    which is not kept) has its encoded rows kept, so the next post on it encodes only the rows it drew on."""
-    pictures = make_meanwhile(spec.flower, spec.format.size, style_for(spec).blur)
+    which is not kept) has its encoded rows kept, so the next post on it encodes only the rows it drew on.
+    `whole_layer=False` when no other post will use the picture's frosted layer (see make_meanwhile)."""
+    pictures = make_meanwhile(spec.flower, spec.format.size, style_for(spec).blur, whole_layer)
     from generator.compose import render  # imported while the picture is made
 
     rendered = render(spec, pictures)
@@ -35,7 +37,13 @@ def make_posts(specs: list[PostSpec], folder: Path, force: bool = False) -> list
     folder = Path(folder)
     check_folder(folder)
     kept = {} if force else {spec: existing_post(spec, folder) for spec in specs}
-    encoded = {spec: render_post(spec) for spec in specs if not kept.get(spec)}
+    pending = [spec for spec in specs if not kept.get(spec)]
+    layers = Counter(_layer_key(spec) for spec in pending)  # a frosted layer only one post reads is not kept
+    encoded = {spec: render_post(spec, whole_layer=layers[_layer_key(spec)] > 1) for spec in pending}
     if encoded:
         prepare_folder(folder)
     return [kept.get(spec) or write_post(spec, encoded[spec].image_bytes, folder) for spec in specs]
+
+
+def _layer_key(spec: PostSpec) -> tuple:
+    return spec.flower, spec.format.size, style_for(spec).blur

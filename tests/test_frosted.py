@@ -129,7 +129,7 @@ def upload():
     return uploaded_flower(jpeg((1500, 1300), 7), "phone.jpg")
 
 
-def whole_canvas_frosted(flower, size, blur, reads):
+def whole_canvas_frosted(flower, size, blur, reads, whole_layer=True):
     """The layer as it was: the whole canvas blurred."""
     return pictures._blurred(compose.background(flower, size).image, blur)
 
@@ -183,3 +183,43 @@ def test_a_photo_file_edited_between_posts_gets_its_new_pictures_frosted_layer(t
     pictures._cached_frosted.cache_clear()
     _cached_background.cache_clear()
     assert edited.tobytes() == compose.render(spec).image.tobytes()
+
+
+@pytest.mark.parametrize("flower", ["cornflower-meadow", "grow:poppy:4", "photo file"])
+def test_a_layer_no_other_post_reads_is_made_for_its_part_alone_with_the_same_pixels(
+        flower: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `make` renders a post whose picture no other post shares: no whole layer is blurred or kept, and
+    the pixels are the whole layer's, in every style that frosts, at every post size."""
+    if flower == "photo file":
+        flower = str(tmp_path / "photo.jpg")
+        (tmp_path / "photo.jpg").write_bytes(jpeg((1500, 1300), 3))
+    sizes = {}
+    for style_name, style in STYLES.items():
+        if not style.blur:
+            continue
+        for spec in plan_posts(PostRequest(flower=flower, message=MESSAGES[0], formats=("all",), style=style_name)):
+            if sizes.setdefault((style_name, spec.format.size), spec) is not spec:
+                continue  # one format of each size
+            pictures._cached_frosted.cache_clear()
+            made = pictures.make_meanwhile(spec.flower, spec.format.size, style.blur, whole_layer=False)
+            ours = compose.render(spec, made)
+            canvas = compose.background(spec.flower, spec.format.size)
+            assert pictures._cached_frosted.kept(canvas, style.blur) is None, "a whole layer was made"
+            with monkeypatch.context() as patched:
+                patched.setattr(compose, "frosted", whole_canvas_frosted)
+                theirs = compose.render(spec)
+            assert ours.image.tobytes() == theirs.image.tobytes(), (style_name, spec.format.name)
+            assert ours.opacity == theirs.opacity
+
+
+def test_make_keeps_a_whole_layer_only_for_a_picture_two_of_its_posts_share(tmp_path) -> None:
+    from generator.posts import make_posts
+
+    pictures._cached_frosted.cache_clear()
+    specs = plan_posts(PostRequest(flower="chamomile", formats=("x", "bluesky", "instagram-square")))
+    blur = compose.style_for(specs[0]).blur
+    assert blur and {spec.format.size for spec in specs} == {(1600, 900), (1080, 1080)}
+    make_posts(specs, tmp_path)
+    kept = {size: pictures._cached_frosted.kept(compose.background(specs[0].flower, size), blur) is not None
+            for size in ((1600, 900), (1080, 1080))}
+    assert kept == {(1600, 900): True, (1080, 1080): False}
