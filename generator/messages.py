@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from generator import counting
 from generator.describe import Picture, describe
@@ -49,8 +49,7 @@ class MessageTemplate:
         return _tidy(render_sandboxed(self.source, {**self.defaults, **values}, self.origin))
 
 
-@dataclass(frozen=True)
-class Language:
+class Language(NamedTuple):  # not a dataclass: an eighth of the import cost, paid by every cold `make`
     code: str
     name: str
     direction: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from functools import lru_cache
 
 from PIL import Image, ImageDraw
@@ -39,7 +38,7 @@ def _neutrals_resolved(runs: tuple[Run, ...]) -> list[Run]:
         if strong[index] is None:
             before = next((d for d in reversed(strong[:index]) if d is not None), True)
             after = next((d for d in strong[index + 1:] if d is not None), True)
-            run = replace(run, rtl=before or after)
+            run = run._replace(rtl=before or after)
         resolved.append(run)
     return resolved
 
