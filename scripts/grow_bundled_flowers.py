@@ -9,7 +9,6 @@ settings, so running this twice gives identical files (on the same Pillow versio
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
 import json
 import os
@@ -64,6 +63,22 @@ def background_tone(image: Image.Image) -> str:
     return "light" if ImageStat.Stat(calm).mean[0] >= 128 else "dark"
 
 
+def catalogue_entry(flower: BundledFlower, grown) -> dict[str, object]:
+    """The flower's line in flowers.json, from the picture grown for it."""
+    return {
+        "name": flower.name,
+        "file": f"{flower.name}.jpg",
+        "species": flower.species,
+        "seed": flower.seed,
+        "composition": flower.composition,
+        "palette": flower.palette,
+        "focus": [round(grown.focus[0], 4), round(grown.focus[1], 4)],
+        "description": grown.description,
+        "tone": background_tone(grown.image),
+        "picture": picture(flower.species, flower.seed, BUNDLED_SIZE, flower.composition, flower.palette)._asdict(),
+    }
+
+
 def grow_bundle(out_dir: Path) -> list[dict[str, object]]:
     """Grow every bundled flower into `out_dir` and return the catalogue entries, sorted by name."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -72,22 +87,7 @@ def grow_bundle(out_dir: Path) -> list[dict[str, object]]:
         grown = grow(flower.species, flower.seed, BUNDLED_SIZE, flower.composition, flower.palette)
         data = encode_bundled_jpeg(grown.image)
         _write_atomically(out_dir / f"{flower.name}.jpg", data)
-        entries.append(
-            {
-                "name": flower.name,
-                "file": f"{flower.name}.jpg",
-                "species": flower.species,
-                "seed": flower.seed,
-                "composition": flower.composition,
-                "palette": flower.palette,
-                "focus": [round(grown.focus[0], 4), round(grown.focus[1], 4)],
-                "description": grown.description,
-                "tone": background_tone(grown.image),
-                "picture": dataclasses.asdict(
-                    picture(flower.species, flower.seed, BUNDLED_SIZE, flower.composition, flower.palette)
-                ),
-            }
-        )
+        entries.append(catalogue_entry(flower, grown))
         print(f"wrote {out_dir / entries[-1]['file']} ({len(data) // 1024} KiB, {entries[-1]['tone']})")
     catalogue = json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
     _write_atomically(out_dir / "flowers.json", catalogue.encode("utf-8"))
