@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.campaign import Plan, PlannedPost, Problem
-from generator.errors import PhotoError, SolidarityError
+from generator.errors import ExportError, PhotoError, SolidarityError
 from generator.export import atomic_write, check_folder, prepare_folder
 
 MANIFEST_JSON = "manifest.json"
@@ -207,7 +207,7 @@ def render_one(post: PlannedPost, folder: Path, force: bool, label: str) -> Post
             written = write_post(spec, render_post(spec).image_bytes, folder)
         video = _animation(spec, folder, force)
     except SolidarityError as error:
-        column = "flower" if isinstance(error, PhotoError) else "message"
+        column = "flower" if isinstance(error, PhotoError) else "-" if isinstance(error, ExportError) else "message"
         text = str(error) if str(error).startswith(spec.format.name) else f"{spec.format.name}: {error}"
         return Problem(label, post.row, column, text)
     except OSError as error:

@@ -137,9 +137,12 @@ def make(flower, focus, message, template, templates_dir, variables, lang, forma
     specs = plan_posts(request)
     if animate:
         from generator.motion.encode import require_av
+        from generator.motion.files import video_path
 
         require_av()  # before anything is written: one clear line saying how to install it
-    written = make_posts(specs, out, force=force)
+        for spec in specs:
+            video_path(spec, out)  # refused (a link planted under its name) before the still is written
+    written = make_posts(specs, out, force=force, animated=animate)
     videos = _animate(specs, out, force, quiet) if animate else []
     _report(written, as_json, quiet, videos)
 

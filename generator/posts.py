@@ -32,14 +32,15 @@ def render_post(spec: PostSpec, whole_layer: bool = True) -> EncodedPost:
     return EncodedPost(spec, encode(rendered.image, spec, shared))
 
 
-def make_posts(specs: list[PostSpec], folder: Path, force: bool = False) -> list[WrittenPost]:
-    """Render every post before writing any, so a post that cannot be laid out leaves nothing behind."""
+def make_posts(specs: list[PostSpec], folder: Path, force: bool = False, animated: bool = False) -> list[WrittenPost]:
+    """Render every post before writing any, so a post that cannot be laid out leaves nothing behind.
+    `animated`: each post is rendered again for its animation, which reads the whole frosted layer."""
     folder = Path(folder)
     check_folder(folder)
     kept = {} if force else {spec: existing_post(spec, folder) for spec in specs}
     pending = [spec for spec in specs if not kept.get(spec)]
     layers = Counter(_layer_key(spec) for spec in pending)  # a frosted layer only one post reads is not kept
-    encoded = {spec: render_post(spec, whole_layer=layers[_layer_key(spec)] > 1) for spec in pending}
+    encoded = {spec: render_post(spec, whole_layer=animated or layers[_layer_key(spec)] > 1) for spec in pending}
     if encoded:
         prepare_folder(folder)
     return [kept.get(spec) or write_post(spec, encoded[spec].image_bytes, folder) for spec in specs]

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 import shutil
 import struct
@@ -244,6 +245,33 @@ def test_a_link_planted_under_the_videos_name_is_refused_not_read_as_kept(tmp_pa
         with pytest.raises(ExportError, match=f"refusing to write '{video.name}' outside the output folder"):
             write_animation(spec, tmp_path, force=force, seconds=0.5, processes=1)
     assert secret.read_bytes() == b"not the campaign's" and video.is_symlink()
+
+
+def test_make_animate_refuses_a_link_planted_under_the_videos_name_before_writing_the_still(run, tmp_path):
+    [post] = json.loads(run("make", "--json", "-o", "first").stdout)["posts"]
+    name = os.path.basename(post["image"]).rsplit(".", 1)[0]
+    (tmp_path / "secret.bin").write_bytes(b"not the campaign's")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / f"{name}.mp4").symlink_to(tmp_path / "secret.bin")
+    result = run("make", "--animate", "-o", "out")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr == f"Error: refusing to write '{name}.mp4' outside the output folder out\n"
+    assert files_in(tmp_path / "out") == [f"{name}.mp4"]  # the link alone: no still, caption or alt text
+    assert (tmp_path / "secret.bin").read_bytes() == b"not the campaign's"
+
+
+def test_a_batch_row_whose_video_name_is_a_planted_link_is_refused_in_its_own_words(run, tmp_path):
+    with open(tmp_path / "campaign.csv", "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["message", "formats", "animate"])
+        writer.writerow(["Thank you, doctors!", "linkedin", "yes"])
+    [spec] = plan_posts(PostRequest(message="Thank you, doctors!", formats=("linkedin",)))
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / f"{spec.name}.mp4").symlink_to(tmp_path / "campaign.csv")
+    result = run("batch", "campaign.csv", "-o", "posts", "-j", "1", "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr == (f"Error: campaign.csv:2:-: linkedin: refusing to write '{spec.name}.mp4' outside the "
+                             f"output folder posts\n")
 
 
 def test_make_animate_without_pyav_says_how_to_install_and_writes_nothing(run, tmp_path, monkeypatch):
