@@ -263,7 +263,7 @@ def _all_plain(face: Face, text: str) -> bool:
 @cache
 def _character_kinds(face: Face) -> tuple[set[str], set[str]]:
     """The characters seen so far that `face` draws plainly (see _all_plain), and the others. Each set only
-    grows, and a race adds a character twice at worst: no lock is needed."""
+    grows, and a character's kind never changes: two threads racing only work the same one out twice."""
     return set(), set()
 
 

@@ -186,8 +186,7 @@ def test_a_photo_file_edited_between_posts_gets_its_new_pictures_frosted_layer(t
 
 
 @pytest.mark.parametrize("flower", ["cornflower-meadow", "grow:poppy:4", "photo file"])
-def test_a_layer_no_other_post_reads_is_made_for_its_part_alone_with_the_same_pixels(
-        flower: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_layer_no_other_post_reads_is_made_for_its_part_alone_with_the_same_pixels(flower: str, tmp_path) -> None:
     """As `make` renders a post whose picture no other post shares: no whole layer is blurred or kept, and
     the pixels are the whole layer's, in every style that frosts, at every post size."""
     if flower == "photo file":
@@ -205,9 +204,8 @@ def test_a_layer_no_other_post_reads_is_made_for_its_part_alone_with_the_same_pi
             ours = compose.render(spec, made)
             canvas = compose.background(spec.flower, spec.format.size)
             assert pictures._cached_frosted.kept(canvas, style.blur) is None, "a whole layer was made"
-            with monkeypatch.context() as patched:
-                patched.setattr(compose, "frosted", whole_canvas_frosted)
-                theirs = compose.render(spec)
+            theirs = compose.render(spec)  # as a batch renders it: from the whole canvas's layer, kept
+            assert pictures._cached_frosted.kept(canvas, style.blur) is not None
             assert ours.image.tobytes() == theirs.image.tobytes(), (style_name, spec.format.name)
             assert ours.opacity == theirs.opacity
 
@@ -219,7 +217,12 @@ def test_make_keeps_a_whole_layer_only_for_a_picture_two_of_its_posts_share(tmp_
     specs = plan_posts(PostRequest(flower="chamomile", formats=("x", "bluesky", "instagram-square")))
     blur = compose.style_for(specs[0]).blur
     assert blur and {spec.format.size for spec in specs} == {(1600, 900), (1080, 1080)}
+    def kept() -> dict:
+        return {size: pictures._cached_frosted.kept(compose.background(specs[0].flower, size), blur) is not None
+                for size in ((1600, 900), (1080, 1080))}
+
     make_posts(specs, tmp_path)
-    kept = {size: pictures._cached_frosted.kept(compose.background(specs[0].flower, size), blur) is not None
-            for size in ((1600, 900), (1080, 1080))}
-    assert kept == {(1600, 900): True, (1080, 1080): False}
+    assert kept() == {(1600, 900): True, (1080, 1080): False}
+    pictures._cached_frosted.cache_clear()
+    make_posts(specs, tmp_path / "animated", animated=True)  # each animation renders its post again, whole
+    assert kept() == {(1600, 900): True, (1080, 1080): True}
