@@ -258,8 +258,9 @@ def _temporary_beside(path: Path) -> tuple[int, str]:
 
 def inside(folder: Path, name: str) -> Path:
     """`folder / name`, refused unless it names a file of the folder's own: every file a post writes, or finds
-    kept on a rerun (its image, caption, alt text and video), is named through here. Only a symbolic link planted under
-    that name could lead elsewhere, so only then is the path resolved (24 us a file, where this takes 4)."""
+    kept on a rerun (its image, caption, alt text and video), is named through here. Only a symbolic link
+    planted under that name could lead elsewhere, so only then is the path resolved (24 us a file, where this
+    takes 4)."""
     path = folder / name
     separators = {os.sep, os.altsep} - {None}
     if name.startswith(".") or any(separator in name for separator in separators) \

@@ -73,14 +73,13 @@ def _with_layer(canvas: Background, blur: float) -> tuple[Background, Image.Imag
 def frosted(flower: FlowerChoice, size: tuple[int, int], blur: float, reads: Box, whole_layer: bool = True):
     """The picture blurred like frosted glass. A bundled or grown flower's (or a photo file's) whole canvas
     is blurred once per picture and blur (a batch reuses it); an uploaded photo's is not kept (see
-    flowers.background), nor one asked for with `whole_layer=False` (a whole one kept already is used), so
-    only the part the post reads (`reads`: what its painters and its contrast search read) is made, with the
-    same bytes."""
+    flowers.background), nor one asked for with `whole_layer=False` (make_meanwhile has handed on a whole one
+    kept already), so only the part the post reads (`reads`: what its painters and its contrast search read)
+    is made, with the same bytes."""
     canvas = background(flower, size)
     if _frosts_whole(flower, blur, whole_layer):
         return _cached_frosted(canvas, blur)
-    kept = _cached_frosted.kept(canvas, blur) if _frosts_whole(flower, blur) else None
-    return _blurred_part(canvas.image, blur, reads) if kept is None else kept
+    return _blurred_part(canvas.image, blur, reads)
 
 
 @bytes_bounded(24 * MB, key=lambda canvas, blur: (canvas.serial, blur))
