@@ -96,7 +96,8 @@ def instrumented(watch: Stopwatch):
         pictures = None
     targets = [(campaign, "plan_campaign", "validate"), (flowers, "_source_image", "decode"),
                (pictures, "source_image", "decode"), (pictures, "_blurred", "background"),
-               (pictures, "_blurred_part", "background"),
+               (pictures, "_blurred_part", "background"), (pictures, "_frosted_whole", "background"),
+               (pictures, "_frosted_part", "background"),
                (flowers, "_compose_background", "background"), (compose, "_blurred", "background"),
                (compose, "_blurred_part", "background"),
                (compose, "plan_layout", "layout"), (compose, "render", "surface"), (compose, "_base", "surface"),

@@ -21,7 +21,7 @@ from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
 from generator.lookup import Table
-from generator.pictures import Pictures, frosted, make_meanwhile
+from generator.pictures import Frosted, Pictures, channel_extremes, frosted, make_meanwhile
 from generator.spec import PostSpec
 from generator.styles import CONTRAST_TARGET, Placement, Style, contrast_floor, style_for, worst_contrast
 from generator.typeset import draw_line, line_extent, rasterize_line
@@ -379,15 +379,16 @@ def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def _opacity_for_contrast(layer: Image.Image, plan: _Plan, style: Style, size: tuple[int, int]) -> float:
+def _opacity_for_contrast(layer: Image.Image | Frosted, plan: _Plan, style: Style, size: tuple[int, int]) -> float:
     """The lowest surface opacity, from the style's own upwards, at which every pixel behind the text gives
     it AA contrast. Only the pixels behind the text (and a margin round it) are tried."""
     margin = max(2, round(style.padding * min(size) / 4))
     area = plan.text_area
     region = (max(plan.panel.left, area.left - margin), max(plan.panel.top, area.top - margin),
               min(plan.panel.right, area.right + margin), min(plan.panel.bottom, area.bottom + margin))
-    under = layer.crop(region)
-    corners = _channel_corners(under)
+    bounds = layer.channel_bounds(region) if isinstance(layer, Frosted) else None
+    under = None if bounds else layer.crop(region)
+    corners = _channel_corners(bounds or channel_extremes(under))
     opacity = style.panel_opacity
     while opacity < 1.0:
         # Blending only grows with each channel: if the region's fictitious worst pixels pass, every real
@@ -395,36 +396,23 @@ def _opacity_for_contrast(layer: Image.Image, plan: _Plan, style: Style, size: t
         tint = _tint_table(style.panel_colour, opacity)
         if contrast_floor(style.text_colour, corners.point(tint)) >= CONTRAST_TARGET:
             return opacity
+        under = layer.crop(region) if under is None else under
         if worst_contrast(style.text_colour, under.point(tint)) >= CONTRAST_TARGET:
             return opacity
         opacity = round(opacity + OPACITY_STEP, 2)
     return 1.0
 
 
-def _channel_corners(image: Image.Image) -> Image.Image:
-    """Two fictitious pixels: the image's lowest red, green and blue, and its highest."""
-    extremes = _channel_extremes(image)
+def _channel_corners(extremes: tuple[tuple[int, int], ...]) -> Image.Image:
+    """Two fictitious pixels: the lowest red, green and blue of `extremes`, and the highest. Any pixel whose
+    channels lie between them gives the text no worse a contrast than the worse of the two."""
     corners = Image.new("RGB", (2, 1))
     corners.putpixel((0, 0), tuple(low for low, _ in extremes))
     corners.putpixel((1, 0), tuple(high for _, high in extremes))
     return corners
 
 
-def _channel_extremes(image: Image.Image) -> tuple[tuple[int, int], ...]:
-    """image.getextrema() of an RGB image, from its histogram: one pass over the pixels, where getextrema
-    copies each band out and scans it (1.9x as long on a panel: a smooth picture never lets it stop early)."""
-    if image.mode != "RGB" or not image.width or not image.height:
-        return image.getextrema()
-    counts = image.histogram()
-    extremes = []
-    for band in range(0, 768, 256):
-        bins = counts[band:band + 256]
-        low = next(value for value, count in enumerate(bins) if count)
-        extremes.append((low, 255 - next(value for value, count in enumerate(reversed(bins)) if count)))
-    return tuple(extremes)
-
-
-def _tinted(layer: Image.Image, box: Box, colour, opacity: float) -> Image.Image:
+def _tinted(layer: Image.Image | Frosted, box: Box, colour, opacity: float) -> Image.Image:
     region = layer.crop(box.corners)
     if opacity >= 1.0:
         return Image.new("RGB", region.size, colour)

@@ -34,7 +34,7 @@ class Pictures:
     def done(self) -> bool:
         return self._work.done()
 
-    def result(self) -> tuple[Background, Image.Image | None]:
+    def result(self) -> tuple[Background, Frosted | None]:
         return self._work.result()
 
 
@@ -61,16 +61,17 @@ def _frosts_whole(flower: FlowerChoice, blur: float, whole_layer: bool = True) -
 
 
 def _made(flower: FlowerChoice, size: tuple[int, int], blur: float, source=None,
-          whole_layer: bool = True) -> tuple[Background, Image.Image | None]:
+          whole_layer: bool = True) -> tuple[Background, Frosted | None]:
     canvas = background(flower, size, source)
     return _with_layer(canvas, blur) if _frosts_whole(flower, blur, whole_layer) else (canvas, None)
 
 
-def _with_layer(canvas: Background, blur: float) -> tuple[Background, Image.Image]:
+def _with_layer(canvas: Background, blur: float) -> tuple[Background, Frosted]:
     return canvas, _cached_frosted(canvas, blur)
 
 
-def frosted(flower: FlowerChoice, size: tuple[int, int], blur: float, reads: Box, whole_layer: bool = True):
+def frosted(flower: FlowerChoice, size: tuple[int, int], blur: float, reads: Box,
+            whole_layer: bool = True) -> Frosted:
     """The picture blurred like frosted glass. A bundled or grown flower's (or a photo file's) whole canvas
     is blurred once per picture and blur (a batch reuses it); an uploaded photo's is not kept (see
     flowers.background), nor one asked for with `whole_layer=False` (make_meanwhile has handed on a whole one
@@ -79,24 +80,82 @@ def frosted(flower: FlowerChoice, size: tuple[int, int], blur: float, reads: Box
     canvas = background(flower, size)
     if _frosts_whole(flower, blur, whole_layer):
         return _cached_frosted(canvas, blur)
-    return _blurred_part(canvas.image, blur, reads)
+    return _frosted_part(canvas.image, blur, reads)
+
+
+class Frosted(NamedTuple):  # not a dataclass: an eighth of the import cost, paid by every cold `make`
+    """A frosted layer: the blurred picture at the canvas's size (or a part of it, cropped from in canvas
+    coordinates), and the reduced blurred picture it was upscaled from, which bounds its pixels cheaply."""
+
+    image: Image.Image | _Part
+    canvas: tuple[int, int]  # the canvas's size
+    reduced: Image.Image | None = None  # None when the blur ran at the canvas's own size
+    factor: int = 1  # the canvas was reduced by this, blurred, then upscaled back
+    origin: tuple[int, int] = (0, 0)  # where `reduced` starts in the whole reduced picture
+
+    def crop(self, corners: tuple[int, int, int, int]) -> Image.Image:
+        return self.image.crop(corners)
+
+    def channel_bounds(self, corners: tuple[int, int, int, int]) -> tuple[tuple[int, int], ...] | None:
+        """For each of red, green and blue, a low and a high that every pixel of crop(corners) lies between,
+        read from the reduced picture (a sixteenth of the pixels at the styles' blurs); None if there is
+        none. Each upscaled pixel lies, channel by channel, between the reduced pixels it is interpolated
+        from: a BILINEAR resize's weights are none of them negative and add up to one, after Pillow's
+        rounding too."""
+        if self.reduced is None:
+            return None
+        return channel_extremes(self._reduced_under(corners))
+
+    def _reduced_under(self, corners: tuple[int, int, int, int]) -> Image.Image:
+        left, top, right, bottom = corners
+        x0, x1 = self._taps(0, left, right)
+        y0, y1 = self._taps(1, top, bottom)
+        return self.reduced.crop((x0, y0, x1, y1))
+
+    def _taps(self, axis: int, start: int, end: int) -> tuple[int, int]:
+        """The reduced pixels, [lo, hi) in `reduced`'s own coordinates, that canvas pixels [start, end)
+        along `axis` are interpolated from. The whole canvas's upscale centres pixel x at (x + 0.5) * small
+        / length and reads the reduced pixels from int(centre - 0.5) to int(centre + 0.5), which lie in
+        [start * small // length - 1, end * small // length + 2); a part has the same centres (see
+        _upscale_span), and holds every pixel its own pixels read."""
+        length = self.canvas[axis]
+        small = -(-length // self.factor)
+        origin = self.origin[axis]
+        return (max(0, start * small // length - 1 - origin),
+                min(self.reduced.size[axis], end * small // length + 2 - origin))
+
+
+def channel_extremes(image: Image.Image) -> tuple[tuple[int, int], ...]:
+    """image.getextrema() of an RGB image, from its histogram: one pass over the pixels, where getextrema
+    copies each band out and scans it (1.9x as long on a panel: a smooth picture never lets it stop early)."""
+    if image.mode != "RGB" or not image.width or not image.height:
+        return image.getextrema()
+    counts = image.histogram()
+    extremes = []
+    for band in range(0, 768, 256):
+        bins = counts[band:band + 256]
+        low = next(value for value, count in enumerate(bins) if count)
+        extremes.append((low, 255 - next(value for value, count in enumerate(reversed(bins)) if count)))
+    return tuple(extremes)
 
 
 @bytes_bounded(24 * MB, key=lambda canvas, blur: (canvas.serial, blur))
-def _cached_frosted(canvas, blur: float) -> Image.Image:
-    return _blurred(canvas.image, blur)
+def _cached_frosted(canvas, blur: float) -> Frosted:
+    return _frosted_whole(canvas.image, blur)
 
 
 def _blur_factor(radius: float) -> int:
     return max(1, min(4, int(radius // 4)))  # a wide blur keeps no fine detail: blur a reduced copy
 
 
-def _blurred(image: Image.Image, blur: float) -> Image.Image:
+def _frosted_whole(image: Image.Image, blur: float) -> Frosted:
     radius = blur * image.width
     factor = _blur_factor(radius)
     small = image.reduce(factor) if factor > 1 else image
     blurred = small.filter(ImageFilter.GaussianBlur(radius / factor))
-    return blurred.resize(image.size, Image.Resampling.BILINEAR) if factor > 1 else blurred
+    if factor == 1:
+        return Frosted(blurred, image.size)
+    return Frosted(blurred.resize(image.size, Image.Resampling.BILINEAR), image.size, blurred, factor)
 
 
 class _Part(NamedTuple):  # not a dataclass: an eighth of the import cost, paid by every cold `make`
@@ -113,8 +172,8 @@ class _Part(NamedTuple):  # not a dataclass: an eighth of the import cost, paid 
                                 right - self.box.left, bottom - self.box.top))
 
 
-def _blurred_part(image: Image.Image, blur: float, want: Box) -> _Part:
-    """`_blurred(image, blur)` inside `want`, byte for byte, from only the picture around it.
+def _frosted_part(image: Image.Image, blur: float, want: Box) -> Frosted:
+    """`_frosted_whole(image, blur).image` inside `want`, byte for byte, from only the picture around it.
 
     Each stage reads a bounded neighbourhood, so a region grown by that reach gives the same pixels inside:
     reduce averages factor x factor blocks (the region starts on a block edge, and ends on one or at the
@@ -132,7 +191,8 @@ def _blurred_part(image: Image.Image, blur: float, want: Box) -> _Part:
         x0, x1 = max(0, want.left - reach), min(image.width, want.right + reach)
         y0, y1 = max(0, want.top - reach), min(image.height, want.bottom + reach)
         blurred = image.crop((x0, y0, x1, y1)).filter(ImageFilter.GaussianBlur(sigma))
-        return _Part(blurred.crop((want.left - x0, want.top - y0, want.right - x0, want.bottom - y0)), want)
+        return Frosted(_Part(blurred.crop((want.left - x0, want.top - y0, want.right - x0, want.bottom - y0)), want),
+                       image.size)
     xs = _upscale_span(image.width, factor, want.left, want.right, reach)
     ys = _upscale_span(image.height, factor, want.top, want.bottom, reach)
     part = image.reduce(factor, (xs.read0 * factor, ys.read0 * factor,
@@ -143,8 +203,8 @@ def _blurred_part(image: Image.Image, blur: float, want: Box) -> _Part:
                        box=(xs.in0 - xs.read0, 0, xs.in1 - xs.read0, rows))
     up = wide.resize((wide.width, ys.out1 - ys.out0), Image.Resampling.BILINEAR,
                      box=(0, ys.in0 - ys.read0, wide.width, ys.in1 - ys.read0))
-    return _Part(up.crop((want.left - xs.out0, want.top - ys.out0, want.right - xs.out0, want.bottom - ys.out0)),
-                 want)
+    return Frosted(_Part(up.crop((want.left - xs.out0, want.top - ys.out0, want.right - xs.out0,
+                                  want.bottom - ys.out0)), want), image.size, part, factor, (xs.read0, ys.read0))
 
 
 class _Span(NamedTuple):  # not a dataclass: an eighth of the import cost, paid by every cold `make`

@@ -35,10 +35,10 @@ def picture(size: tuple[int, int], seed: int) -> Image.Image:
 
 
 def assert_same_part(image: Image.Image, blur: float, want: Box) -> None:
-    part = pictures._blurred_part(image, blur, want)
+    part = pictures._frosted_part(image, blur, want).image
     assert part.box == want
     assert part.image.size == (want.width, want.height)
-    assert part.image.tobytes() == pictures._blurred(image, blur).crop(want.corners).tobytes()
+    assert part.image.tobytes() == pictures._frosted_whole(image, blur).image.crop(want.corners).tobytes()
 
 
 def boxes(size: tuple[int, int]):
@@ -131,7 +131,7 @@ def upload():
 
 def whole_canvas_frosted(flower, size, blur, reads, whole_layer=True):
     """The layer as it was: the whole canvas blurred."""
-    return pictures._blurred(compose.background(flower, size).image, blur)
+    return pictures._frosted_whole(compose.background(flower, size).image, blur)
 
 
 MESSAGES = ["Freedom for political prisoners",
@@ -163,7 +163,7 @@ def test_a_bundled_flower_keeps_its_whole_canvas_cached() -> None:
     flower = resolve_flower("cornflower")
     size = (1080, 1350)
     layer = pictures.frosted(flower, size, 0.02, Box(0, 0, 10, 10))
-    assert layer.size == size
+    assert layer.canvas == size
     assert pictures.frosted(flower, size, 0.02, Box(0, 0, 10, 10)) is layer
 
 
@@ -226,3 +226,44 @@ def test_make_keeps_a_whole_layer_only_for_a_picture_two_of_its_posts_share(tmp_
     pictures._cached_frosted.cache_clear()
     make_posts(specs, tmp_path / "animated", animated=True)  # each animation renders its post again, whole
     assert kept() == {(1600, 900): True, (1080, 1080): True}
+
+
+def assert_bounds_hold(layer: pictures.Frosted, corners: tuple[int, int, int, int]) -> None:
+    bounds = layer.channel_bounds(corners)
+    exact = layer.crop(corners).getextrema()
+    if layer.reduced is None:
+        assert bounds is None
+        return
+    for (low, high), (real_low, real_high) in zip(bounds, exact):
+        assert low <= real_low and real_high <= high, (corners, bounds, exact)
+
+
+@st.composite
+def inside(draw, box: Box):
+    left = draw(st.integers(box.left, box.right - 1))
+    top = draw(st.integers(box.top, box.bottom - 1))
+    return (left, top, draw(st.integers(left + 1, box.right)), draw(st.integers(top + 1, box.bottom)))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), st.data())
+def test_a_frosted_layers_channel_bounds_hold_every_pixel_read(case, data) -> None:
+    """The contrast search's first test reads the reduced picture for each channel's low and high under a
+    region: no pixel of the layer there may lie outside them (noise and hard edges, so an interpolation
+    reaching a pixel further than the bounds read shows)."""
+    size, blur, want, seed = case
+    image = picture(size, seed)
+    assert_bounds_hold(pictures._frosted_whole(image, blur), data.draw(inside(Box(0, 0, *size))))
+    assert_bounds_hold(pictures._frosted_part(image, blur, want), data.draw(inside(want)))
+
+
+def test_the_channel_bounds_are_close_to_the_pixels_on_a_smooth_picture() -> None:
+    """They are worth reading only if they are nearly the region's own extremes: on a flower, a level or
+    two of each."""
+    from generator.flowers import resolve_flower
+
+    canvas = compose.background(resolve_flower("chamomile"), (1080, 1350))
+    layer = pictures._frosted_whole(canvas.image, 0.018)
+    corners = (94, 121, 986, 521)
+    for (low, high), (real_low, real_high) in zip(layer.channel_bounds(corners), layer.crop(corners).getextrema()):
+        assert real_low - 3 <= low <= real_low and real_high <= high <= real_high + 3

@@ -150,12 +150,13 @@ def test_the_quick_contrast_floor_never_passes_what_the_pixels_fail(text, pixels
     """The opacity search accepts on the region's fictitious worst pixels alone when they pass: that must
     never be kinder than the pixel-by-pixel test, after the same blend."""
     from generator.compose import _channel_corners
+    from generator.pictures import channel_extremes
     from generator.styles import contrast_floor, worst_contrast
 
     image = Image.new("RGB", (len(pixels), 1))
     image.putdata(pixels)
     blended = Image.blend(image, Image.new("RGB", image.size, panel), opacity)
-    corners = _channel_corners(image)
+    corners = _channel_corners(channel_extremes(image))
     floor = contrast_floor(text, Image.blend(corners, Image.new("RGB", corners.size, panel), opacity))
     assert floor <= worst_contrast(text, blended)
 
@@ -163,11 +164,11 @@ def test_the_quick_contrast_floor_never_passes_what_the_pixels_fail(text, pixels
 @settings(max_examples=300, deadline=None)
 @given(pixels=st.lists(_colour, min_size=1, max_size=40), width=st.integers(1, 8))
 def test_the_channel_extremes_from_the_histogram_are_getextremas(pixels, width):
-    from generator.compose import _channel_extremes
+    from generator.pictures import channel_extremes
 
     image = Image.new("RGB", (width, -(-len(pixels) // width)), pixels[0])
     image.putdata(pixels)
-    assert _channel_extremes(image) == image.getextrema()
+    assert channel_extremes(image) == image.getextrema()
 
 
 @settings(max_examples=300, deadline=None)
