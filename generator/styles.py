@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 RGB = tuple[int, int, int]
 MIN_CONTRAST = 4.5  # WCAG AA for body text
-CONTRAST_TARGET = 4.6  # a little headroom over AA against rounding in encoders
+CONTRAST_TARGET = 4.6  # a little headroom over AA against rounding in encoders (above 21 ** 0.5: fails_for_certain)
 
 SURFACES = ("panel", "band", "scrim", "frame", "flag")
 EDGES = ("top", "bottom", "left", "right", "away-y", "away-x")
@@ -252,6 +252,19 @@ def contrast_floor(text_colour: RGB, corners) -> float:
         if (text >= luminance) if extreme is _lightest else (text <= luminance):
             return contrast_ratio(text, luminance)
     return 0.0
+
+
+def fails_for_certain(text_colour: RGB, sample) -> bool:
+    """Whether worst_contrast(text_colour, region) < CONTRAST_TARGET is certain for every region that
+    `sample` is some of the pixels of, so that the region's own pixels need not be tried.
+
+    A sample's lightest pixel is no lighter, and its darkest no darker, than the region's. When the whole
+    region lies on one side of the text's luminance, the text's worst contrast is with its pixel nearest
+    the text's luminance, so the region's is no higher than the sample's. When the region has pixels on
+    both sides, the text fails: it would need CONTRAST_TARGET against each, a spread of
+    CONTRAST_TARGET ** 2 > 21 between them, wider than luminance gives ((1 + 0.05) / (0 + 0.05)).
+    """
+    return worst_contrast(text_colour, sample) < CONTRAST_TARGET
 
 
 def luminance_extrema(image) -> tuple[float, float]:

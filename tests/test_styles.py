@@ -161,6 +161,42 @@ def test_the_quick_contrast_floor_never_passes_what_the_pixels_fail(text, pixels
     assert floor <= worst_contrast(text, blended)
 
 
+@settings(max_examples=500, deadline=None)
+@given(text=_colour, pixels=st.lists(_colour, min_size=1, max_size=12), data=st.data())
+def test_a_sample_that_fails_is_never_of_a_region_that_passes(text, pixels, data):
+    """The opacity search skips the pixel-by-pixel test when a sample of the region's pixels fails for
+    certain: the region itself must then fail too, whichever side of the text its pixels lie on."""
+    from generator.styles import CONTRAST_TARGET, fails_for_certain, worst_contrast
+
+    region = Image.new("RGB", (len(pixels), 1))
+    region.putdata(pixels)
+    chosen = data.draw(st.lists(st.sampled_from(pixels), min_size=1, max_size=len(pixels)))
+    sample = Image.new("RGB", (len(chosen), 1))
+    sample.putdata(chosen)
+    if fails_for_certain(text, sample):
+        assert worst_contrast(text, region) < CONTRAST_TARGET
+
+
+def test_no_region_with_pixels_either_side_of_the_text_can_pass() -> None:
+    """fails_for_certain's premise: passing both sides would need a spread of CONTRAST_TARGET squared
+    between the darkest and the lightest pixel, and luminance spans 21 at most."""
+    from generator.styles import CONTRAST_TARGET
+
+    assert CONTRAST_TARGET ** 2 > contrast_ratio(1.0, 0.0) == 21
+
+
+def test_a_sample_reads_only_the_region() -> None:
+    """Bright all round, dark inside: a sample reaching one pixel past the region would be bright."""
+    from generator.pictures import sampled
+
+    image = Image.new("RGB", (97, 61), (255, 255, 255))
+    for corners in [(10, 7, 50, 40), (0, 0, 5, 3), (13, 17, 14, 18), (40, 20, 97, 61)]:
+        image.paste((0, 0, 0), corners)
+        for step in (1, 3, 4, 7):
+            assert sampled(image, corners, step).getextrema() == ((0, 0),) * 3, (corners, step)
+        image.paste((255, 255, 255), corners)
+
+
 @settings(max_examples=300, deadline=None)
 @given(pixels=st.lists(_colour, min_size=1, max_size=40), width=st.integers(1, 8))
 def test_the_channel_extremes_from_the_histogram_are_getextremas(pixels, width):
