@@ -52,7 +52,7 @@ def draw_line(image: Image.Image, chain: FontChain, text: str, size: int, left: 
         if run.emoji:
             boxes.append(_draw_emoji(image, run, size, x, baseline))
         else:
-            boxes.append(_draw_text(draw, run, size, x, baseline, colour))
+            boxes.append(_draw_text(image, draw, run, size, x, baseline, colour))
     empty = (round(left), round(baseline), round(left), round(baseline))
     boxes = [box for box in boxes if box[2] > box[0] and box[3] > box[1]] or [empty]
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
@@ -78,16 +78,29 @@ def _pen_positions(chain: FontChain, text: str, size: int, left: float, rtl_para
         x += fonts.run_width(run, size)
 
 
-def _draw_text(draw: ImageDraw.ImageDraw, run: Run, size: int, x: float, baseline: float, colour) -> Ink:
+def _draw_text(image: Image.Image, draw: ImageDraw.ImageDraw, run: Run, size: int, x: float, baseline: float,
+               colour) -> Ink:
     if "\n" in run.text or draw.fontmode != "L":
         font = fonts.load(run.face, size)
         options = {"direction": "rtl" if run.rtl else "ltr"} if fonts.has_raqm() else {}
         draw.text((x, baseline), run.text, font=font, fill=colour, anchor="ls", **options)
     else:  # what draw.text does for one line, with the rasterized run kept for its next drawing
         mask, (dx, dy) = _run_mask(run.face, size, run.text, run.rtl, math.modf(x)[0], math.modf(baseline)[0])
-        draw.draw.draw_bitmap((int(x) + dx, int(baseline) + dy), mask, draw._getink(colour)[0])
+        _fill_through(image, draw, mask, (int(x) + dx, int(baseline) + dy), colour)
     left, top, right, bottom = _run_box(run.face, size, run.text, run.rtl)
     return round(left + x), round(top + baseline), round(right + x), round(bottom + baseline)
+
+
+def _fill_through(image: Image.Image, draw: ImageDraw.ImageDraw, mask, at: tuple[int, int], colour) -> None:
+    """`colour` blended into `image` through a run's coverage mask, its corner at `at`, as draw.text does it.
+    On an RGB or L image, a plain image of the colour pasted through the mask gives the same bytes in a
+    third of the time (measured: 0.24 ms against 0.66 for a line of 1193 x 64). Not on RGBA, whose fill
+    treats the alpha apart."""
+    if image.mode not in ("RGB", "L"):
+        draw.draw.draw_bitmap(at, mask, draw._getink(colour)[0])
+        return
+    width, height = mask.size
+    image.im.paste(Image.new(image.mode, mask.size, colour).im, (*at, at[0] + width, at[1] + height), mask)
 
 
 @bytes_bounded(16 * MB, weigh=lambda found: found[0].size[0] * found[0].size[1])
