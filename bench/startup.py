@@ -22,6 +22,8 @@ from pathlib import Path
 COMMANDS = {
     "python -c pass (floor)": [sys.executable, "-c", "pass"],
     "import PIL.Image (floor)": [sys.executable, "-c", "import PIL.Image"],
+    # Every command's own floor: the command line's library and the imaging library, imported and nothing done.
+    "import click, PIL.Image (floor)": [sys.executable, "-c", "import click, PIL.Image"],
     "solidarity --version": [sys.executable, "-m", "generator", "--version"],
     "solidarity make (bundled flower)": [sys.executable, "-m", "generator", "make", "-q", "--force", "-o", "{out}"],
 }
@@ -73,6 +75,8 @@ def main() -> None:
     make = statistics.median(samples["solidarity make (bundled flower)"])
     pil = statistics.median(samples["import PIL.Image (floor)"])
     print(f"make above the import PIL.Image floor: {(make - pil) * 1000:.0f} ms")
+    libraries = statistics.median(samples["import click, PIL.Image (floor)"])
+    print(f"make above the import click, PIL.Image floor: {(make - libraries) * 1000:.0f} ms")
     if options.baseline:
         print(f"make vs baseline make: {statistics.median(samples['baseline make']) / make:.2f}x faster (wall), "
               f"{statistics.median(cpu['baseline make']) / statistics.median(cpu['solidarity make (bundled flower)']):.2f}x (cpu)")

@@ -150,7 +150,7 @@ def channel_extremes(image: Image.Image) -> tuple[tuple[int, int], ...]:
     return tuple(extremes)
 
 
-@bytes_bounded(24 * MB, key=lambda canvas, blur: (canvas.serial, blur))
+@bytes_bounded(26 * MB, key=lambda canvas, blur: (canvas.serial, blur))  # 4 portrait layers, reduced pictures and all
 def _cached_frosted(canvas, blur: float) -> Frosted:
     return _frosted_whole(canvas.image, blur)
 
