@@ -97,7 +97,9 @@ class Frosted(NamedTuple):  # not a dataclass: an eighth of the import cost, pai
         return self.image.crop(corners)
 
     def sample(self, corners: tuple[int, int, int, int], step: int) -> Image.Image:
-        return self.image.sample(corners, step) if isinstance(self.image, _Part) else sampled(self.image, corners, step)
+        if isinstance(self.image, _Part):
+            return self.image.sample(corners, step)
+        return sampled(self.image, corners, step)
 
     def channel_bounds(self, corners: tuple[int, int, int, int]) -> tuple[tuple[int, int], ...] | None:
         """For each of red, green and blue, a low and a high that every pixel of crop(corners) lies between,
@@ -132,6 +134,8 @@ def sampled(image: Image.Image, corners: tuple[int, int, int, int], step: int) -
     """One pixel of each `step` by `step` block of the region, as it is (a NEAREST resize reads only the
     pixels it keeps, all inside the region): a region's real pixels at a fraction of the cost of its crop."""
     left, top, right, bottom = corners
+    if right <= left or bottom <= top:
+        return image.crop(corners)  # no pixels: a resize would still read one
     size = (max(1, (right - left) // step), max(1, (bottom - top) // step))
     return image.resize(size, Image.Resampling.NEAREST, box=corners)
 

@@ -195,6 +195,7 @@ def test_a_sample_reads_only_the_region() -> None:
         for step in (1, 3, 4, 7):
             assert sampled(image, corners, step).getextrema() == ((0, 0),) * 3, (corners, step)
         image.paste((255, 255, 255), corners)
+    assert sampled(image, (10, 7, 10, 40), 4).size == (0, 33)  # an empty region has no pixel to give
 
 
 @settings(max_examples=300, deadline=None)
