@@ -32,7 +32,7 @@ TAG_SHRINK = 0.75  # the smallest tag line, as a share of the style's tag size
 TAG_PITCH = 1.25  # the tag line's line height, in its font sizes
 TAG_BASELINE = 0.95  # its first baseline below its top (tags are Latin letters, digits, @, # and _)
 OPACITY_STEP = 0.05
-SAMPLE_STEP = 4  # the contrast search's quick failing test reads one pixel in SAMPLE_STEP x SAMPLE_STEP
+SAMPLE_STEP = 4  # the contrast search's quick failing test reads about one pixel in SAMPLE_STEP x SAMPLE_STEP
 
 
 @dataclass
@@ -412,8 +412,9 @@ def _opacity_for_contrast(layer: Image.Image | Frosted, plan: _Plan, style: Styl
 
 
 def _channel_corners(extremes: tuple[tuple[int, int], ...]) -> Image.Image:
-    """Two fictitious pixels: the lowest red, green and blue of `extremes`, and the highest. Any pixel whose
-    channels lie between them gives the text no worse a contrast than the worse of the two."""
+    """Two fictitious pixels: the lowest red, green and blue of `extremes`, and the highest, for
+    contrast_floor: no pixel whose channels lie between them is lighter than the one or darker than the
+    other."""
     corners = Image.new("RGB", (2, 1))
     corners.putpixel((0, 0), tuple(low for low, _ in extremes))
     corners.putpixel((1, 0), tuple(high for _, high in extremes))

@@ -105,8 +105,10 @@ class Frosted(NamedTuple):  # not a dataclass: an eighth of the import cost, pai
         """For each of red, green and blue, a low and a high that every pixel of crop(corners) lies between,
         read from the reduced picture (a sixteenth of the pixels at the styles' blurs); None if there is
         none. Each upscaled pixel lies, channel by channel, between the reduced pixels it is interpolated
-        from: a BILINEAR resize's weights are none of them negative and add up to one, after Pillow's
-        rounding too."""
+        from: a BILINEAR resize's weights are none of them negative and add up to one, and Pillow's
+        fixed-point rounding of them moves a pixel by far less than the half it rounds to."""
+        if isinstance(self.image, _Part):
+            self.image._inside(corners)  # refused, as crop(corners) would be, beyond the part
         if self.reduced is None:
             return None
         return channel_extremes(self._reduced_under(corners))
@@ -131,8 +133,9 @@ class Frosted(NamedTuple):  # not a dataclass: an eighth of the import cost, pai
 
 
 def sampled(image: Image.Image, corners: tuple[int, int, int, int], step: int) -> Image.Image:
-    """One pixel of each `step` by `step` block of the region, as it is (a NEAREST resize reads only the
-    pixels it keeps, all inside the region): a region's real pixels at a fraction of the cost of its crop."""
+    """About one pixel in each `step` by `step` of the region (`corners`, inside the image), as it is: a
+    NEAREST resize reads only the pixels it keeps, all inside the region, at a fraction of the cost of its
+    crop. (The region is cut into whole blocks, `step` to just under twice `step` wide, one pixel each.)"""
     left, top, right, bottom = corners
     if right <= left or bottom <= top:
         return image.crop(corners)  # no pixels: a resize would still read one

@@ -257,6 +257,14 @@ def test_a_frosted_layers_channel_bounds_hold_every_pixel_read(case, data) -> No
     assert_bounds_hold(pictures._frosted_part(image, blur, want), data.draw(inside(want)))
 
 
+def test_a_parts_channel_bounds_refuse_a_region_outside_it_as_its_crop_does() -> None:
+    part = pictures._frosted_part(picture((400, 300), 3), 0.05, Box(100, 100, 200, 200))
+    assert part.channel_bounds((120, 110, 180, 190)) is not None
+    for corners in [(0, 0, 400, 300), (150, 150, 201, 160)]:
+        with pytest.raises(ValueError):
+            part.channel_bounds(corners)
+
+
 def test_the_channel_bounds_are_close_to_the_pixels_on_a_smooth_picture() -> None:
     """They are worth reading only if they are nearly the region's own extremes: on a flower, a level or
     two of each."""

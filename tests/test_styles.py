@@ -177,6 +177,19 @@ def test_a_sample_that_fails_is_never_of_a_region_that_passes(text, pixels, data
         assert worst_contrast(text, region) < CONTRAST_TARGET
 
 
+@pytest.mark.parametrize("text", [(255, 255, 255), (0, 0, 0), (118, 118, 118), (188, 188, 188), (255, 230, 0),
+                                  (230, 30, 40)])
+def test_a_sample_that_is_the_whole_region_fails_exactly_when_the_region_does(text) -> None:
+    """Every grey and every saturated colour, so that contrasts close to the target on either side of it are
+    tried: the shortcut may never call a passing region failed, not even by a hair."""
+    from generator.styles import CONTRAST_TARGET, fails_for_certain, worst_contrast
+
+    for value in range(256):
+        for pixel in ((value, value, value), (value, 0, 0), (0, value, 0), (0, 0, value), (255, value, value)):
+            region = Image.new("RGB", (1, 1), pixel)
+            assert fails_for_certain(text, region) == (worst_contrast(text, region) < CONTRAST_TARGET), pixel
+
+
 def test_no_region_with_pixels_either_side_of_the_text_can_pass() -> None:
     """fails_for_certain's premise: passing both sides would need a spread of CONTRAST_TARGET squared
     between the darkest and the lightest pixel, and luminance spans 21 at most."""
