@@ -21,7 +21,7 @@ from generator.errors import MESSAGE_TOO_TALL, LayoutError
 from generator.flowers import background
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
 from generator.lookup import Table
-from generator.pictures import Frosted, Pictures, channel_extremes, frosted, make_meanwhile, sampled
+from generator.pictures import Frosted, Pictures, channel_extremes, frosted, make_meanwhile, unblurred
 from generator.spec import PostSpec
 from generator.styles import (CONTRAST_TARGET, Placement, Style, contrast_floor, fails_for_certain, style_for,
                               worst_contrast)
@@ -119,7 +119,7 @@ def render(spec: PostSpec, pictures: Pictures | None = None) -> Rendered:
     base = _base(spec, style, plan, canvas.image)
     if layer is None:
         layer = frosted(spec.flower, spec.format.size, style.blur, _layer_reads(plan, style, spec.format.size),
-                        pictures.whole_layer) if style.blur else base
+                        pictures.whole_layer) if style.blur else unblurred(base)
     opacity = _opacity_for_contrast(layer, plan, style, spec.format.size)
     backdrop = _PAINTERS[style.surface](base, layer, spec, style, plan, opacity)
     logo = _place_logo(backdrop, spec, plan, style) if spec.logo else None
@@ -381,15 +381,14 @@ def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def _opacity_for_contrast(layer: Image.Image | Frosted, plan: _Plan, style: Style, size: tuple[int, int]) -> float:
+def _opacity_for_contrast(layer: Frosted, plan: _Plan, style: Style, size: tuple[int, int]) -> float:
     """The lowest surface opacity, from the style's own upwards, at which every pixel behind the text gives
     it AA contrast. Only the pixels behind the text (and a margin round it) are tried."""
     margin = max(2, round(style.padding * min(size) / 4))
     area = plan.text_area
     region = (max(plan.panel.left, area.left - margin), max(plan.panel.top, area.top - margin),
               min(plan.panel.right, area.right + margin), min(plan.panel.bottom, area.bottom + margin))
-    frosted_layer = isinstance(layer, Frosted)
-    bounds = layer.channel_bounds(region) if frosted_layer else None
+    bounds = layer.channel_bounds(region)
     under = None if bounds else layer.crop(region)
     corners = _channel_corners(bounds or channel_extremes(under))
     sample = None
@@ -401,8 +400,7 @@ def _opacity_for_contrast(layer: Image.Image | Frosted, plan: _Plan, style: Styl
         tint = _tint_table(style.panel_colour, opacity)
         if contrast_floor(style.text_colour, corners.point(tint)) >= CONTRAST_TARGET:
             return opacity
-        if sample is None:
-            sample = layer.sample(region, SAMPLE_STEP) if frosted_layer else sampled(layer, region, SAMPLE_STEP)
+        sample = layer.sample(region, SAMPLE_STEP) if sample is None else sample
         if not fails_for_certain(style.text_colour, sample.point(tint)):
             under = layer.crop(region) if under is None else under
             if worst_contrast(style.text_colour, under.point(tint)) >= CONTRAST_TARGET:
@@ -421,7 +419,7 @@ def _channel_corners(extremes: tuple[tuple[int, int], ...]) -> Image.Image:
     return corners
 
 
-def _tinted(layer: Image.Image | Frosted, box: Box, colour, opacity: float) -> Image.Image:
+def _tinted(layer: Frosted, box: Box, colour, opacity: float) -> Image.Image:
     region = layer.crop(box.corners)
     if opacity >= 1.0:
         return Image.new("RGB", region.size, colour)

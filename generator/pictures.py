@@ -84,10 +84,11 @@ def frosted(flower: FlowerChoice, size: tuple[int, int], blur: float, reads: Box
 
 
 class Frosted(NamedTuple):  # not a dataclass: an eighth of the import cost, paid by every cold `make`
-    """A frosted layer: the blurred picture at the canvas's size (or a part of it, cropped from in canvas
-    coordinates), and the reduced blurred picture it was upscaled from, which bounds its pixels cheaply."""
+    """The layer a surface is tinted from: the blurred picture at the canvas's size, or the part of it a post
+    reads (both cropped from in canvas coordinates), with the reduced blurred picture it was upscaled from,
+    which bounds its pixels cheaply. A sharp style's layer is the canvas itself (see `unblurred`)."""
 
-    image: Image.Image | _Part
+    image: _Part
     canvas: tuple[int, int]  # the canvas's size
     reduced: Image.Image | None = None  # None when the blur ran at the canvas's own size
     factor: int = 1  # the canvas was reduced by this, blurred, then upscaled back
@@ -97,9 +98,7 @@ class Frosted(NamedTuple):  # not a dataclass: an eighth of the import cost, pai
         return self.image.crop(corners)
 
     def sample(self, corners: tuple[int, int, int, int], step: int) -> Image.Image:
-        if isinstance(self.image, _Part):
-            return self.image.sample(corners, step)
-        return sampled(self.image, corners, step)
+        return self.image.sample(corners, step)
 
     def channel_bounds(self, corners: tuple[int, int, int, int]) -> tuple[tuple[int, int], ...] | None:
         """For each of red, green and blue, a low and a high that every pixel of crop(corners) lies between,
@@ -107,8 +106,7 @@ class Frosted(NamedTuple):  # not a dataclass: an eighth of the import cost, pai
         none. Each upscaled pixel lies, channel by channel, between the reduced pixels it is interpolated
         from: a BILINEAR resize's weights are none of them negative and add up to one, and Pillow's
         fixed-point rounding of them moves a pixel by far less than the half it rounds to."""
-        if isinstance(self.image, _Part):
-            self.image._inside(corners)  # refused, as crop(corners) would be, beyond the part
+        self.image._inside(corners)  # refused, as crop(corners) would be, beyond the part
         if self.reduced is None:
             return None
         return channel_extremes(self._reduced_under(corners))
@@ -172,8 +170,15 @@ def _frosted_whole(image: Image.Image, blur: float) -> Frosted:
     small = image.reduce(factor) if factor > 1 else image
     blurred = small.filter(ImageFilter.GaussianBlur(radius / factor))
     if factor == 1:
-        return Frosted(blurred, image.size)
-    return Frosted(blurred.resize(image.size, Image.Resampling.BILINEAR), image.size, blurred, factor)
+        return unblurred(blurred)
+    whole = _Part(blurred.resize(image.size, Image.Resampling.BILINEAR), Box(0, 0, *image.size))
+    return Frosted(whole, image.size, blurred, factor)
+
+
+def unblurred(image: Image.Image) -> Frosted:
+    """`image` itself as a whole canvas's layer, with no reduced picture (a sharp style's, or a blur run at
+    the canvas's own size)."""
+    return Frosted(_Part(image, Box(0, 0, *image.size)), image.size)
 
 
 class _Part(NamedTuple):  # not a dataclass: an eighth of the import cost, paid by every cold `make`
