@@ -179,3 +179,48 @@ def test_a_background_from_a_source_already_decoded_is_the_same(photo_bytes, tmp
             forget_pictures()
             assert flowers.background(choice, size).image.tobytes() == decoded.image.tobytes()
             assert flowers.kept_background(choice, size) is not None
+
+
+def test_a_bundled_flower_is_decoded_on_the_pictures_thread_in_one_block(monkeypatch):
+    """Its size is in the header, so the caller goes on to the text at once; one decoder call gives the
+    interpreter back once, where 64 kB blocks would wait for it between every block."""
+    from PIL import ImageFile
+
+    decodes = []
+    original = ImageFile.ImageFile.load
+
+    def recorded(image):
+        calls = []
+        decoder = Image._getdecoder
+
+        def counting(*args, **kwargs):
+            made = decoder(*args, **kwargs)
+            return _Counted(made, calls)
+
+        monkeypatch.setattr(Image, "_getdecoder", counting)
+        try:
+            return original(image)
+        finally:
+            monkeypatch.setattr(Image, "_getdecoder", decoder)
+            decodes.append((threading.current_thread(), len(calls)))
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", recorded)
+    forget_pictures()
+    made = pictures.make_meanwhile(flowers.resolve_flower("cornflower"), (1080, 1350), 0.02)
+    assert not decodes or decodes[0][0] is not threading.current_thread()
+    canvas, _ = made.result()
+    assert canvas.image.size == (1080, 1350)
+    [(thread, calls)] = [decode for decode in decodes if decode[1]]
+    assert thread is not threading.current_thread() and calls == 1
+
+
+class _Counted:
+    def __init__(self, decoder, calls: list):
+        self._decoder, self._calls = decoder, calls
+
+    def decode(self, data):
+        self._calls.append(len(data))
+        return self._decoder.decode(data)
+
+    def __getattr__(self, name):
+        return getattr(self._decoder, name)

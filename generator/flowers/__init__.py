@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-
 import itertools
 import json
+import os
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -219,7 +219,8 @@ def _decoded_upload(choice: FlowerChoice, decoded: tuple[int, int] | None, size:
 
 
 def source_image(choice: FlowerChoice, size: tuple[int, int]) -> Source:
-    """The flower's picture, as decoded (or grown) for a background of `size`, and its focal point."""
+    """The flower's picture for a background of `size`, and its focal point: decoded or grown, except a
+    bundled one, opened and decoded when its pixels are first read."""
     if choice.kind == "grown":
         from generator.flowers.grow import grow
 
@@ -229,10 +230,12 @@ def source_image(choice: FlowerChoice, size: tuple[int, int]) -> Source:
         from PIL.JpegImagePlugin import JpegImageFile
 
         # Our own JPEG, opened by its plugin: Image.open would first import every common format's plugin,
-        # 5 ms of a cold `make`. load() closes the file.
+        # 5 ms of a cold `make`. Its size is known from the header, so it is decoded where its pixels are
+        # first read: on the picture's thread (pictures.make_meanwhile), in one block, so that the decoder
+        # hands the interpreter back once, not every 64 kB. load() closes the file.
         image = JpegImageFile(choice.path)
         image.draft("RGB", size)
-        image.load()
+        image.decodermaxblock = max(image.decodermaxblock, os.fstat(image.fp.fileno()).st_size)
         return (image if image.mode == "RGB" else image.convert("RGB")), choice.focus
     from generator.flowers.focus import auto_focus
     from generator.flowers.photo import open_photo
