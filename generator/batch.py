@@ -15,7 +15,8 @@ from pathlib import Path
 
 from generator.campaign import Plan, PlannedPost, Problem
 from generator.errors import ExportError, PhotoError, SolidarityError
-from generator.export import atomic_write, check_folder, prepare_folder
+from generator.export import atomic_write, check_folder, existing_post, prepare_folder, write_post
+from generator.posts import layer_key, layers_shared, render_post
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
@@ -73,7 +74,8 @@ def run_batch(plan: Plan, folder: Path, campaign_label: str, jobs: int | None = 
     outcomes: dict[int, PostRecord | Problem] = {}
     jobs = jobs or default_jobs()
     chunk_size = max(4, min(32, len(ordered) // (jobs * 4)))
-    for index, outcome in _outcomes(_chunks(ordered, chunk_size), folder, force, jobs, campaign_label):
+    shared = layers_shared([post.spec for post in ordered])
+    for index, outcome in _outcomes(_chunks(ordered, chunk_size, shared), folder, force, jobs, campaign_label):
         outcomes[index] = outcome
         if progress:
             progress(1)
@@ -103,16 +105,19 @@ def _cache_friendly_order(post: PlannedPost):
     return (spec.flower.digest, spec.format.size, _row_key(post.row), spec.format.name)
 
 
-def _chunks(ordered: list[PlannedPost], size: int) -> list[list[tuple[int, PlannedPost]]]:
+def _chunks(ordered: list[PlannedPost], size: int, shared: set[tuple]) -> list[list[tuple[int, PlannedPost, bool]]]:
     """Runs of up to `size` posts sharing a background: one worker renders a run, decoding the flower once.
-    Big enough that a flower's posts mostly stay with one worker, small enough to balance the end of a run."""
-    chunks: list[list[tuple[int, PlannedPost]]] = []
+    Big enough that a flower's posts mostly stay with one worker, small enough to balance the end of a run.
+    Each post says whether its frosted layer is made whole, to be kept: only if another post reads it too
+    (a campaign of one photo a row makes each photo's layer for the part its post reads)."""
+    chunks: list[list[tuple[int, PlannedPost, bool]]] = []
     for index, post in enumerate(ordered):
         key = _background_key(post)
+        entry = (index, post, post.spec.animate or layer_key(post.spec) in shared)
         if chunks and len(chunks[-1]) < size and _background_key(chunks[-1][-1][1]) == key:
-            chunks[-1].append((index, post))
+            chunks[-1].append(entry)
         else:
-            chunks.append([(index, post)])
+            chunks.append([entry])
     return chunks
 
 
@@ -192,19 +197,17 @@ def _start_worker(folder: str, environment: dict[str, str]) -> None:
 
 
 def render_chunk(chunk, folder: Path, force: bool, label: str) -> list[tuple[int, PostRecord | Problem]]:
-    return [(index, render_one(post, folder, force, label)) for index, post in chunk]
+    return [(index, render_one(post, folder, force, label, whole_layer)) for index, post, whole_layer in chunk]
 
 
-def render_one(post: PlannedPost, folder: Path, force: bool, label: str) -> PostRecord | Problem:
-    """One post, in a worker: render, encode and write it, or report why not. Never raises for input."""
-    from generator.export import existing_post, write_post
-    from generator.posts import render_post
-
+def render_one(post: PlannedPost, folder: Path, force: bool, label: str, whole_layer: bool = True) -> PostRecord | Problem:
+    """One post, in a worker: render, encode and write it, or report why not. Never raises for input.
+    `whole_layer`: as render_post's."""
     spec = post.spec
     try:
         written = None if force else existing_post(spec, folder)
         if written is None:
-            written = write_post(spec, render_post(spec).image_bytes, folder)
+            written = write_post(spec, render_post(spec, whole_layer).image_bytes, folder)
         video = _animation(spec, folder, force)
     except SolidarityError as error:
         column = "flower" if isinstance(error, PhotoError) else "-" if isinstance(error, ExportError) else "message"

@@ -39,12 +39,19 @@ def make_posts(specs: list[PostSpec], folder: Path, force: bool = False, animate
     check_folder(folder)
     kept = {} if force else {spec: existing_post(spec, folder) for spec in specs}
     pending = [spec for spec in specs if not kept.get(spec)]
-    layers = Counter(_layer_key(spec) for spec in pending)  # a frosted layer only one post reads is not kept
-    encoded = {spec: render_post(spec, whole_layer=animated or layers[_layer_key(spec)] > 1) for spec in pending}
+    shared = layers_shared(pending)
+    encoded = {spec: render_post(spec, whole_layer=animated or layer_key(spec) in shared) for spec in pending}
     if encoded:
         prepare_folder(folder)
     return [kept.get(spec) or write_post(spec, encoded[spec].image_bytes, folder) for spec in specs]
 
 
-def _layer_key(spec: PostSpec) -> tuple:
+def layers_shared(specs) -> set[tuple]:
+    """The frosted layers (by layer_key) that more than one of `specs` reads: only those are made whole and
+    kept. A layer one post reads is made for the part it reads (make_meanwhile's `whole_layer=False`)."""
+    counts = Counter(layer_key(spec) for spec in specs)
+    return {key for key, count in counts.items() if count > 1}
+
+
+def layer_key(spec: PostSpec) -> tuple:
     return spec.flower, spec.format.size, style_for(spec).blur

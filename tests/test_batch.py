@@ -273,3 +273,37 @@ def test_the_early_server_ignores_ctrl_c_from_its_birth_so_a_ctrl_c_while_rows_a
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[1])
     assert done.stdout.split() == ["1", "True"], done.stderr  # the server ignores it; this process does not
+
+
+
+def test_a_frosted_layer_only_one_post_reads_is_made_for_its_part_and_the_posts_are_the_same(tmp_path, monkeypatch):
+    """A campaign of one photo a row makes each photo's layer for the part its post reads; a layer several
+    posts read (or an animated post's, which reads it all) is made whole and kept. The files are the same."""
+    from dataclasses import replace
+
+    from conftest import flower_photo
+    from generator import batch, pictures
+    from generator.campaign import plan_campaign
+    from generator.posts import render_post
+
+    for number in range(2):
+        flower_photo(seed=number).save(tmp_path / f"photo{number}.jpg", quality=90)
+    rows = [{"flower": "photo0.jpg", "message": "One photo, one post", "formats": "x"},
+            {"flower": "photo1.jpg", "message": "Another photo", "formats": "x", "animate": "yes"},
+            {"flower": "cornflower", "message": "Thank you", "formats": "x"},
+            {"flower": "cornflower", "message": "Thank you again", "formats": "x"}]
+    plan = plan_campaign(write_csv(tmp_path / "c.csv", rows))
+    chunks = batch._chunks(plan.posts, 32, batch.layers_shared([post.spec for post in plan.posts]))
+    whole = {post.spec.message: whole for chunk in chunks for _, post, whole in chunk}
+    assert whole == {"One photo, one post": False, "Another photo": True, "Thank you": True, "Thank you again": True}
+
+    parts = []
+    made_part = pictures._frosted_part
+    monkeypatch.setattr(pictures, "_frosted_part", lambda image, *rest: parts.append(image.size) or made_part(image, *rest))
+    stills = replace(plan, posts=[post for post in plan.posts if not post.spec.animate])
+    result = batch.run_batch(stills, tmp_path / "out", "c.csv", jobs=1)
+    assert len(result.records) == 3 and len(parts) == 1  # the lone photo's post, and only it
+    lone = next(record for record in result.records if record.caption.startswith("One photo"))
+    monkeypatch.undo()
+    spec = next(post.spec for post in plan.posts if post.spec.message == "One photo, one post")
+    assert (tmp_path / "out" / lone.image).read_bytes() == render_post(spec, whole_layer=True).image_bytes
