@@ -5,7 +5,12 @@ message, so nothing can be answered from an HTTP cache, and renders the same inp
 library (`plan_posts` + `render_post`). The two alternate which goes first, so both see the same machine
 and the same warm caches. `--photo` adds the same comparison for an uploaded 12-megapixel phone photo.
 
-    python bench/bench_preview.py [--rounds 30] [--format instagram-square] [--photo]
+`--varied` times what a public page sees instead: each preview of its own length (3 to 22 words), and of a
+format and a style drawn at random, so that its text is often set at a size, and on a picture, that no
+earlier preview left in memory. A new size is a new font face in FreeType, whose first glyph costs its autohinter's script analysis
+(10-20 ms); the line after the table counts the faces made.
+
+    python bench/bench_preview.py [--rounds 30] [--format instagram-square] [--photo] [--varied]
 """
 
 from __future__ import annotations
@@ -16,9 +21,15 @@ import random
 import statistics
 import time
 
+from generator import fonts
+from generator.formats import FORMATS
 from generator.posts import render_post
 from generator.spec import PostRequest, plan_posts
+from generator.styles import STYLES
 from generator.web import create_app
+
+WORDS = ("thank you doctors and nurses of Belarus we stand with you caring is not a crime solidarity from "
+         "friends everywhere").split()
 
 
 def phone_photo() -> bytes:
@@ -39,12 +50,13 @@ def phone_photo() -> bytes:
     return buffer.getvalue()
 
 
-def measure(rounds: int, format_name: str, photo: bytes | None) -> dict[str, list[float]]:
+def measure(rounds: int, format_name: str, photo: bytes | None, varied: bool = False) -> dict[str, list[float]]:
     client = create_app().test_client()
     samples: dict[str, list[float]] = {"preview (HTTP)": [], "render_post (bare)": []}
+    chosen = {"format": format_name, "style": "card"}
 
     def preview(message: str) -> float:
-        data = {"message": message, "format": format_name}
+        data = {"message": message, **chosen}
         if photo is None:
             data["flower"] = "cornflower"
         else:
@@ -63,17 +75,23 @@ def measure(rounds: int, format_name: str, photo: bytes | None) -> dict[str, lis
             from generator.flowers.upload import uploaded_flower
 
             flower = uploaded_flower(photo, "phone.jpg")
-        [spec] = plan_posts(PostRequest(flower=flower, message=message, formats=(format_name,)))
+        [spec] = plan_posts(PostRequest(flower=flower, message=message, formats=(chosen["format"],),
+                                        style=chosen["style"]))
         render_post(spec)
         return time.perf_counter() - start
 
     for warm in range(2):  # fonts, the decoded background, .pyc files
         preview(f"warming up {warm}")
         bare(f"warming up {warm}")
+    rng = random.Random(11)
+    formats, styles = list(FORMATS), list(STYLES)
     for index in range(rounds):
         message = f"Thank you, doctors and nurses of Belarus. We stand with you. (round {index})"
         pair = [("preview (HTTP)", preview), ("render_post (bare)", bare)]
         for name, run in pair if index % 2 == 0 else reversed(pair):
+            if varied:  # each run its own, drawn at random (not in turn, which no bounded cache could serve)
+                message = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 22))).capitalize()
+                chosen.update(format=rng.choice(formats), style=rng.choice(styles))
             samples[name].append(run(message))
     return samples
 
@@ -93,7 +111,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--format", default="instagram-square")
     parser.add_argument("--photo", action="store_true", help="also time an uploaded 12-megapixel photo")
+    parser.add_argument("--varied", action="store_true", help="each preview its own length, format and style")
     args = parser.parse_args()
+    faces = fonts.load.cache_info().misses
+    if args.varied:
+        report(f"bundled flower, a new length, format and style each preview, {args.rounds} rounds",
+               measure(args.rounds, args.format, None, varied=True))
+        print(f"  font faces made: {fonts.load.cache_info().misses - faces} for {2 * args.rounds} renders; "
+              f"kept {fonts.load.cache_info().entries} in {fonts.load.max_bytes / 1e6:.0f} MB")
+        return
     report(f"bundled flower, {args.format}, {args.rounds} rounds",
            measure(args.rounds, args.format, None))
     if args.photo:
