@@ -5,7 +5,8 @@ is made in line here, not on a thread beside its text as in a real run, so that 
 The stages:
 
   validate   reading the campaign file, building and checking every PostSpec (check_fits included)
-  decode     opening the flower: a bundled JPEG (draft-decoded), a photo, or growing one
+  decode     opening the flower and reading its pixels: a bundled JPEG (draft-decoded where its pixels are
+             first read), a photo, or growing one
   background cropping and resizing it to the post, and the frosted blur (both cached per flower and size)
   layout     fitting the message: wrapping, sizes, boxes (pure geometry)
   surface    the card, band, scrim, frame or flag painted on the picture, and the copy the text is drawn on
@@ -89,6 +90,7 @@ def instrumented(watch: Stopwatch):
     import generator.export as export
     import generator.flowers as flowers
     import generator.posts as posts
+    from PIL import ImageFile
 
     try:
         import generator.pictures as pictures
@@ -103,7 +105,8 @@ def instrumented(watch: Stopwatch):
                (compose, "plan_layout", "layout"), (compose, "render", "surface"), (compose, "_base", "surface"),
                (compose, "_opacity_for_contrast", "contrast"), (compose, "worst_contrast", "contrast"),
                (compose, "_draw_text", "text"), (compose, "_draw_shadow", "text"), (posts, "encode", "encode"),
-               (export, "write_post", "write")]
+               (export, "write_post", "write"), (batch, "write_post", "write"),
+               (ImageFile.ImageFile, "load", "decode")]
     targets = [target for target in targets if hasattr(target[0], target[1])]  # what this checkout has
     saved = [(module, name, getattr(module, name)) for module, name, _ in targets]
     painters = dict(compose._PAINTERS)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator.campaign import Plan, PlannedPost, Problem
 from generator.errors import ExportError, PhotoError, SolidarityError
-from generator.export import atomic_write, check_folder, existing_post, prepare_folder, write_post
+from generator.export import PostFiles, atomic_write, check_folder, existing_post, prepare_folder, write_post
 from generator.posts import layer_key, layers_shared, render_post
 
 MANIFEST_JSON = "manifest.json"
@@ -74,7 +74,7 @@ def run_batch(plan: Plan, folder: Path, campaign_label: str, jobs: int | None = 
     outcomes: dict[int, PostRecord | Problem] = {}
     jobs = jobs or default_jobs()
     chunk_size = max(4, min(32, len(ordered) // (jobs * 4)))
-    shared = layers_shared([post.spec for post in ordered])
+    shared = layers_shared([post.spec for post in ordered if force or not _written(post.spec, folder)])
     for index, outcome in _outcomes(_chunks(ordered, chunk_size, shared), folder, force, jobs, campaign_label):
         outcomes[index] = outcome
         if progress:
@@ -97,6 +97,12 @@ def remove_leftovers(folder: Path) -> None:
     """Temporary files of a run that was killed mid-write: never a post, safe to clear before a rerun."""
     for leftover in folder.glob(".*.part"):
         leftover.unlink(missing_ok=True)
+
+
+def _written(spec, folder: Path) -> bool:
+    """Whether the post's files are there from an earlier run (its worker checks they are whole), so that
+    it reads no frosted layer this time."""
+    return PostFiles.for_spec(spec, folder).all_exist()
 
 
 def _cache_friendly_order(post: PlannedPost):

@@ -291,18 +291,30 @@ def test_a_frosted_layer_only_one_post_reads_is_made_for_its_part_and_the_posts_
     rows = [{"flower": "photo0.jpg", "message": "One photo, one post", "formats": "x"},
             {"flower": "photo1.jpg", "message": "Another photo", "formats": "x", "animate": "yes"},
             {"flower": "cornflower", "message": "Thank you", "formats": "x"},
-            {"flower": "cornflower", "message": "Thank you again", "formats": "x"}]
+            {"flower": "cornflower", "message": "Thank you again", "formats": "x"},
+            {"flower": "cornflower", "message": "Thank you, taller", "formats": "instagram-portrait"},
+            {"flower": "cornflower", "message": "Thank you, blurred more", "formats": "x", "style": "banner"}]
     plan = plan_campaign(write_csv(tmp_path / "c.csv", rows))
     chunks = batch._chunks(plan.posts, 32, batch.layers_shared([post.spec for post in plan.posts]))
     whole = {post.spec.message: whole for chunk in chunks for _, post, whole in chunk}
-    assert whole == {"One photo, one post": False, "Another photo": True, "Thank you": True, "Thank you again": True}
+    assert whole == {"One photo, one post": False, "Another photo": True, "Thank you": True, "Thank you again": True,
+                     "Thank you, taller": False, "Thank you, blurred more": False}  # another size, another blur
 
     parts = []
     made_part = pictures._frosted_part
     monkeypatch.setattr(pictures, "_frosted_part", lambda image, *rest: parts.append(image.size) or made_part(image, *rest))
-    stills = replace(plan, posts=[post for post in plan.posts if not post.spec.animate])
+    stills = replace(plan, posts=[post for post in plan.posts if post.spec.message in
+                                  ("One photo, one post", "Thank you", "Thank you again")])
     result = batch.run_batch(stills, tmp_path / "out", "c.csv", jobs=1)
     assert len(result.records) == 3 and len(parts) == 1  # the lone photo's post, and only it
+    again = next(record for record in result.records if record.caption.startswith("Thank you again"))
+    made_again = (tmp_path / "out" / again.image).read_bytes()
+    (tmp_path / "out" / again.image).unlink()
+    parts.clear()
+    pictures._cached_frosted.cache_clear()  # as in a new run's worker
+    batch.run_batch(stills, tmp_path / "out", "c.csv", jobs=1)  # resumed: "Thank you" is kept, so its
+    assert parts == [(1600, 900)]                                  # layer has one post left to read it
+    assert (tmp_path / "out" / again.image).read_bytes() == made_again
     lone = next(record for record in result.records if record.caption.startswith("One photo"))
     monkeypatch.undo()
     spec = next(post.spec for post in plan.posts if post.spec.message == "One photo, one post")

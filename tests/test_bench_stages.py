@@ -48,3 +48,14 @@ def test_once_installed_the_clock_counts_threads_started_after_it():
         threading.setprofile(None)
         sys.setprofile(None)
     assert clock.seconds["other"] > 0
+
+
+def test_every_stage_of_a_batch_is_timed_where_it_happens(tmp_path):
+    """A stage the stopwatch no longer reaches (a function imported by name elsewhere, a decode moved into
+    a resize) would read 0 and hand its time to another."""
+    campaign = tmp_path / "c.csv"
+    campaign.write_text("flower,message,formats,style\ncornflower,Thank you,x,card\n"
+                        "cornflower,Thank you again,x,card\n", encoding="utf-8")
+    per_post, posts = stages.measure(campaign, tmp_path / "out")
+    assert posts == 2
+    assert all(per_post[stage] > 0 for stage in stages.STAGES), per_post

@@ -214,6 +214,25 @@ def test_a_bundled_flower_is_decoded_on_the_pictures_thread_in_one_block(monkeyp
     assert thread is not threading.current_thread() and calls == 1
 
 
+def test_a_bundled_flowers_file_is_closed_whether_its_picture_is_read_or_not(monkeypatch):
+    """Opened on the caller's thread and read on the picture's, the file is closed there on every path:
+    read and made, or never read because making the background failed first."""
+    opened = []
+    monkeypatch.setattr(pictures, "source_image", lambda *args: opened.append(flowers.source_image(*args)) or opened[-1])
+    flower = flowers.resolve_flower("cornflower")
+    forget_pictures()
+    pictures.make_meanwhile(flower, (1080, 1350), 0.02).result()
+
+    def broken(*args):
+        raise PhotoError("photo: cannot be made")
+
+    forget_pictures()
+    monkeypatch.setattr(pictures, "background", broken)
+    with pytest.raises(PhotoError, match="cannot be made"):
+        pictures.make_meanwhile(flower, (1080, 1350), 0.02).result()
+    assert len(opened) == 2 and [image.fp for image, _ in opened] == [None, None]
+
+
 class _Counted:
     def __init__(self, decoder, calls: list):
         self._decoder, self._calls = decoder, calls
