@@ -18,10 +18,12 @@ from PIL import Image, ImageDraw, ImageFilter
 from generator import fonts
 from generator.caches import MB, bytes_bounded
 from generator.errors import MESSAGE_TOO_TALL, LayoutError
-from generator.flowers import background
+from generator.flowers import Background, background
 from generator.layout import ASCENT, DESCENT, Box, TextBlock, fit_text, greedy_lines, hyphenator, require_fit
 from generator.lookup import Table
-from generator.pictures import Frosted, Pictures, channel_extremes, frosted, make_meanwhile, unblurred
+from generator.meanwhile import Done
+from generator.pictures import (Frosted, Pictures, channel_extremes, frosted, make_meanwhile, unblurred,
+                                window_meanwhile)
 from generator.spec import PostSpec
 from generator.styles import (CONTRAST_TARGET, Placement, Style, contrast_floor, fails_for_certain, style_for,
                               worst_contrast)
@@ -103,20 +105,23 @@ def render(spec: PostSpec, pictures: Pictures | None = None) -> Rendered:
     when the caller has started them already."""
     style = style_for(spec)
     if pictures is None:
-        pictures = make_meanwhile(spec.flower, spec.format.size, style.blur)
+        pictures = make_meanwhile(spec.flower, spec.format.size, style.blur, shown=style.shows_canvas)
     elif pictures.blur != style.blur:
         pictures.result()
         raise ValueError(f"pictures made with blur {pictures.blur} for a style blurring {style.blur}")
+    window = Done(None)
     try:
         plan = plan_layout(spec, style, pictures.focus)
-        if not pictures.done():
+        window = window_meanwhile(spec.flower, plan.full_window)
+        if not (pictures.done() and window.done()):
             _rasterize_text(plan, spec)
             Image.preinit()  # the encoder's plugins, imported while the picture is still being made
     except BaseException:
         pictures.result()  # the picture's own error comes first, as when it was made before the text
+        window.result()
         raise
     canvas, layer = pictures.result()
-    base = _base(spec, style, plan, canvas.image)
+    base = _base(spec, style, plan, canvas, window.result())
     if layer is None:
         layer = frosted(spec.flower, spec.format.size, style.blur, _layer_reads(plan, style, spec.format.size),
                         pictures.whole_layer) if style.blur else unblurred(base)
@@ -128,11 +133,12 @@ def render(spec: PostSpec, pictures: Pictures | None = None) -> Rendered:
     image = backdrop  # the text is drawn on it in place
     ink = _draw_text(image, plan, spec, style)
     if spec.debug:
-        _draw_debug(image, spec, plan, _focus_point(spec, plan, canvas.focus), logo)
+        _draw_debug(image, spec, plan, _focus_point(spec, plan, pictures.focus), logo)
     drawn = None if spec.debug or plan.window else _drawn_rows([*_painted(plan, style, spec.format.size), reach,
                                                                *([logo] if logo else [])], ink)
     return Rendered(image, under_text, plan.panel, plan.message_box, plan.tag_box, style.text_colour, plan.message,
-                    ink, plan.surface, logo, opacity, plan.window, plan.full_window, drawn, canvas.serial)
+                    ink, plan.surface, logo, opacity, plan.window, plan.full_window, drawn,
+                    None if canvas is None else canvas.serial)
 
 
 def _drawn_rows(boxes: list[Box], ink: list[tuple[int, int, int, int]]) -> tuple[int, int]:
@@ -352,21 +358,18 @@ def _window(safe: Box, panel: Box, edge: str) -> Box:
 
 # --- pixels ------------------------------------------------------------------------------------------------
 
-def _base(spec: PostSpec, style: Style, plan: _Plan, picture: Image.Image) -> Image.Image:
-    """The picture the surface is painted on: the flower, or for the frame style paper with the flower in it."""
+def _base(spec: PostSpec, style: Style, plan: _Plan, canvas: Background | None,
+          window: Background | None) -> Image.Image:
+    """The picture the surface is painted on: the flower's canvas, or for the frame style paper with the flower
+    in its window, cut from one picture made at the largest window size (so that a batch of messages of every
+    length shares it)."""
     if plan.window is None:
-        return picture.copy()
+        if canvas is None:
+            raise ValueError(f"pictures made without their canvas, for the {style.name} style, which shows it")
+        return canvas.image.copy()
     paper = Image.new("RGB", spec.format.size, style.panel_colour)
-    paper.paste(_window_picture(spec, plan), plan.window.corners[:2])
+    paper.paste(window_cut(window.image, window.focus, plan.window, plan.full_window), plan.window.corners[:2])
     return paper
-
-
-def _window_picture(spec: PostSpec, plan: _Plan) -> Image.Image:
-    """The flower for the frame's window, cut from one picture made at the largest window size (so a batch
-    of messages of every length shares it)."""
-    full = plan.full_window
-    picture = background(spec.flower, (full.width, full.height))
-    return window_cut(picture.image, picture.focus, plan.window, full)
 
 
 def window_cut(picture: Image.Image, focus: tuple[float, float], window: Box, full: Box) -> Image.Image:

@@ -1,4 +1,5 @@
-"""A post's two pictures: the flower's canvas, and for a frosted style its frosted-glass layer.
+"""A post's pictures: the flower's canvas, and for a frosted style its frosted-glass layer (for the frame style,
+which shows the flower in a window, the window's picture instead).
 
 When they are not kept yet, `make_meanwhile` resizes and blurs the flower on a thread of its own while the
 caller fits the post's text: Pillow lets go of the interpreter while it decodes, resizes and blurs. A bundled
@@ -40,12 +41,16 @@ class Pictures:
         return self._work.result()
 
 
-def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float, whole_layer: bool = True) -> Pictures:
+def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float, whole_layer: bool = True,
+                   shown: bool = True) -> Pictures:
     """The canvas and, for a kept picture with a frosted style (`blur` > 0), its frosted layer (else None):
     being made on a thread of their own, unless both are kept already. `whole_layer=False` when no other
     post will use this canvas's layer (a `make`): one not kept yet is then left to `frosted`, which makes
-    only the part the post reads, once its text is placed."""
+    only the part the post reads, once its text is placed. `shown=False` for a style that does not show
+    the canvas (the frame's): only its focal point, which places the text, and no canvas not kept yet."""
     canvas = kept_background(flower, size)
+    if canvas is None and not shown:
+        return Pictures(_focus_of(flower, size), blur, Done((None, None)), whole_layer)
     if canvas is None:
         source = source_image(flower, size)
         return Pictures(composed_focus(source[0].size, size, source[1]), blur,
@@ -54,6 +59,27 @@ def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float, who
     if layer is not None or not _frosts_whole(flower, blur, whole_layer):
         return Pictures(canvas.focus, blur, Done((canvas, layer)), whole_layer)
     return Pictures(canvas.focus, blur, Meanwhile(_with_layer, canvas, blur), whole_layer)
+
+
+def window_meanwhile(flower: FlowerChoice, full: Box | None) -> Meanwhile | Done:
+    """The frame style's picture, made at the largest its window gets (`full`) on a thread of its own, unless
+    kept: started once the layout knows the window, so it is made while the text is rasterized. Done(None)
+    for a style without a window."""
+    if full is None:
+        return Done(None)
+    size = (full.width, full.height)
+    kept = kept_background(flower, size)
+    return Done(kept) if kept is not None else Meanwhile(background, flower, size)
+
+
+def _focus_of(flower: FlowerChoice, size: tuple[int, int]) -> tuple[float, float]:
+    """Where the canvas's focal point is, without making the canvas (a bundled flower's is read from the size
+    in its header)."""
+    source = source_image(flower, size)
+    try:
+        return composed_focus(source[0].size, size, source[1])
+    finally:
+        _close_unread(source[0])
 
 
 def _frosts_whole(flower: FlowerChoice, blur: float, whole_layer: bool = True) -> bool:
@@ -76,8 +102,12 @@ def _made_from(source, flower: FlowerChoice, size: tuple[int, int], blur: float,
     try:
         return _made(flower, size, blur, source, whole_layer)
     finally:
-        if getattr(source[0], "fp", None) is not None:  # load() closes the file of a picture it has read
-            source[0].close()
+        _close_unread(source[0])
+
+
+def _close_unread(image: Image.Image) -> None:
+    if getattr(image, "fp", None) is not None:  # load() closes the file of a picture it has read
+        image.close()
 
 
 def _with_layer(canvas: Background, blur: float) -> tuple[Background, Frosted]:

@@ -22,7 +22,8 @@ def render_post(spec: PostSpec, whole_layer: bool = True) -> EncodedPost:
     """Render and encode one post in memory. A background that other posts may share (any but an upload's,
     which is not kept) has its encoded rows kept, so the next post on it encodes only the rows it drew on.
     `whole_layer=False` when no other post will use the picture's frosted layer (see make_meanwhile)."""
-    pictures = make_meanwhile(spec.flower, spec.format.size, style_for(spec).blur, whole_layer)
+    style = style_for(spec)
+    pictures = make_meanwhile(spec.flower, spec.format.size, style.blur, whole_layer, style.shows_canvas)
     from generator.compose import render  # imported while the picture is made
 
     rendered = render(spec, pictures)

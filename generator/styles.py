@@ -80,6 +80,11 @@ class Style:
     edge_line: float = 0.0  # thickness of an accent line along a band's inner edge, fraction of the shorter side
     stripe: float = 0.0  # thickness of the flag's white stripes, fraction of the shorter side
 
+    @property
+    def shows_canvas(self) -> bool:
+        """Whether the flower fills the canvas under the surface: all but the frame, which shows it in a window."""
+        return self.surface != "frame"
+
 
 # Where the text goes, per orientation. The card keeps to the side the bloom is not on; a banner and a scrim
 # run out to the canvas edge behind the text; the frame's text takes the wide bottom margin (the right one on

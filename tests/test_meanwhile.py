@@ -233,6 +233,27 @@ def test_a_bundled_flowers_file_is_closed_whether_its_picture_is_read_or_not(mon
     assert len(opened) == 2 and [image.fp for image, _ in opened] == [None, None]
 
 
+def test_a_frame_post_makes_only_its_windows_picture_on_a_thread_beside_its_text(monkeypatch):
+    """The frame shows the flower in its window alone: no picture of the whole format is made, and the
+    window's is made on a thread of its own while the text is rasterized."""
+    made = []
+    composed = flowers._compose_background
+
+    def recorded(choice, size, source):
+        made.append((size, threading.current_thread()))
+        return composed(choice, size, source)
+
+    monkeypatch.setattr(flowers, "_compose_background", recorded)
+    for name in ("instagram-square", "x"):
+        [spec] = plan_posts(PostRequest(formats=(name,), style="polaroid"))
+        forget_pictures()
+        made.clear()
+        rendered = compose.render(spec)
+        [(size, thread)] = made
+        assert size == (rendered.full_window.width, rendered.full_window.height) != spec.format.size
+        assert thread is not threading.current_thread()
+
+
 class _Counted:
     def __init__(self, decoder, calls: list):
         self._decoder, self._calls = decoder, calls
