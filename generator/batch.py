@@ -74,7 +74,7 @@ def run_batch(plan: Plan, folder: Path, campaign_label: str, jobs: int | None = 
     outcomes: dict[int, PostRecord | Problem] = {}
     jobs = jobs or default_jobs()
     chunk_size = max(4, min(32, len(ordered) // (jobs * 4)))
-    shared = layers_shared([post.spec for post in ordered if force or not _written(post.spec, folder)])
+    shared = layers_shared([post.spec for post in _still_to_make(ordered, folder, force)])
     for index, outcome in _outcomes(_chunks(ordered, chunk_size, shared), folder, force, jobs, campaign_label):
         outcomes[index] = outcome
         if progress:
@@ -99,10 +99,13 @@ def remove_leftovers(folder: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _written(spec, folder: Path) -> bool:
-    """Whether the post's files are there from an earlier run (its worker checks they are whole), so that
-    it reads no frosted layer this time."""
-    return PostFiles.for_spec(spec, folder).all_exist()
+def _still_to_make(posts: list[PlannedPost], folder: Path, force: bool) -> list[PlannedPost]:
+    """The posts whose files an earlier run has not written, by name (each worker checks they are whole): only
+    these read a frosted layer this time. One listing of the folder, however many rows."""
+    present = set() if force else set(os.listdir(folder))
+    if not present:
+        return posts
+    return [post for post in posts if not present.issuperset(PostFiles.names(post.spec))]
 
 
 def _cache_friendly_order(post: PlannedPost):

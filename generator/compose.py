@@ -111,8 +111,8 @@ def render(spec: PostSpec, pictures: Pictures | None = None) -> Rendered:
         raise ValueError(f"pictures made with blur {pictures.blur} for a style blurring {style.blur}")
     window = Done(None)
     try:
+        window = window_meanwhile(spec.flower, _largest_window(spec, style))
         plan = plan_layout(spec, style, pictures.focus)
-        window = window_meanwhile(spec.flower, plan.full_window)
         if not (pictures.done() and window.done()):
             _rasterize_text(plan, spec)
             Image.preinit()  # the encoder's plugins, imported while the picture is still being made
@@ -237,8 +237,7 @@ def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Pl
     window = full_window = None
     if style.surface == "frame":
         window = _window(room.safe, panel, edge)
-        smallest = _place_panel(edge, room.safe, room.panel_width, room.min_panel_height or panel_height)
-        full_window = _window(room.safe, smallest, edge)
+        full_window = _full_window(room, edge)
     return _Plan(panel, surface, message_box, tag_box, message, room.tag_lines, room.tag_size, rule, edge,
                  top + over_top + round(message.size * ASCENT), window, full_window)
 
@@ -311,8 +310,26 @@ def _require_bidi_support(text: str, chain: fonts.FontChain) -> None:
                           "ordered correctly; install Pillow's official wheels, which include it")
 
 
-def _resolve_edge(edge: str, focus: tuple[float, float]) -> str:
-    """away-y / away-x: the side of the picture the bloom is not on."""
+def _largest_window(spec: PostSpec, style: Style) -> Box | None:
+    """The frame style's picture window at its largest in this format, known before the message is fitted, so
+    that its picture is made meanwhile (None for a style without a window)."""
+    if style.shows_canvas:
+        return None
+    room = _room(spec, style)
+    return _full_window(room, _resolve_edge(room.placement.edge, None))
+
+
+def _full_window(room: _Room, edge: str) -> Box:
+    """The window beside the smallest panel the format allows: every window of the format is cut from its
+    picture (a side panel's height never moves the window's edge)."""
+    return _window(room.safe, _place_panel(edge, room.safe, room.panel_width, room.min_panel_height), edge)
+
+
+def _resolve_edge(edge: str, focus: tuple[float, float] | None) -> str:
+    """away-y / away-x: the side of the picture the bloom is not on (`focus`, the canvas's focal point: None
+    for a style that does not show the canvas, whose panel must have a side of its own)."""
+    if edge.startswith("away") and focus is None:
+        raise ValueError(f"a panel placed {edge} needs the focal point of a canvas this style does not show")
     if edge == "away-y":
         return "bottom" if focus[1] < 0.5 else "top"
     if edge == "away-x":

@@ -34,8 +34,11 @@ class PostFiles(NamedTuple):  # not a dataclass: an eighth of the import cost, p
 
     @classmethod
     def for_spec(cls, spec: PostSpec, folder: Path) -> "PostFiles":
-        return cls(inside(folder, f"{spec.name}.{spec.extension}"), inside(folder, f"{spec.name}.caption.txt"),
-                   inside(folder, f"{spec.name}.alt.txt"))
+        return cls(*(inside(folder, name) for name in cls.names(spec)))
+
+    @staticmethod
+    def names(spec: PostSpec) -> tuple[str, str, str]:
+        return f"{spec.name}.{spec.extension}", f"{spec.name}.caption.txt", f"{spec.name}.alt.txt"
 
     def all_exist(self) -> bool:
         return all(path.is_file() for path in (self.image, self.caption, self.alt))

@@ -6,8 +6,8 @@ caller fits the post's text: Pillow lets go of the interpreter while it decodes,
 flower is only opened on the caller's thread (its size is in the header) and decoded on the picture's, in one
 block, so it asks for the interpreter back once: a thread coming back waits for the other's FreeType calls,
 which keep it for milliseconds (measured: a bundled decode beside busy Python, 20 ms in one block, 25 ms in
-64 kB blocks). A photo is decoded by the caller, which needs its pixels for the focal point. A caller can
-start them before it imports the renderer.
+64 kB blocks). A photo the canvas shows is decoded by the caller, which needs its pixels for the focal point.
+A caller can start them before it imports the renderer.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import NamedTuple
 from PIL import Image, ImageFilter
 
 from generator.caches import MB, bytes_bounded
-from generator.flowers import Background, FlowerChoice, background, kept_background, source_image
+from generator.flowers import Background, FlowerChoice, background, close_unread, kept_background, source_image
 from generator.flowers.crop import composed_focus
 from generator.layout import Box
 from generator.meanwhile import Done, Meanwhile
@@ -26,12 +26,14 @@ from generator.meanwhile import Done, Meanwhile
 
 class Pictures:
     """A post's canvas and frosted layer, `result()` once made, and the canvas's focal point at once: the text
-    can be placed, and its glyphs rasterized, while the picture is still being resized and blurred.
+    can be placed, and its glyphs rasterized, while the picture is still being resized and blurred. For a
+    style that does not show the canvas, (None, None) and no focal point, unless a canvas is kept anyway.
     `whole_layer`: whether a frosted layer still to be made is made for the whole canvas, to be kept."""
 
     __slots__ = ("focus", "blur", "whole_layer", "_work")
 
-    def __init__(self, focus: tuple[float, float], blur: float, work: Meanwhile | Done, whole_layer: bool = True):
+    def __init__(self, focus: tuple[float, float] | None, blur: float, work: Meanwhile | Done,
+                 whole_layer: bool = True):
         self.focus, self.blur, self.whole_layer, self._work = focus, blur, whole_layer, work
 
     def done(self) -> bool:
@@ -47,10 +49,10 @@ def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float, who
     being made on a thread of their own, unless both are kept already. `whole_layer=False` when no other
     post will use this canvas's layer (a `make`): one not kept yet is then left to `frosted`, which makes
     only the part the post reads, once its text is placed. `shown=False` for a style that does not show
-    the canvas (the frame's): only its focal point, which places the text, and no canvas not kept yet."""
+    the canvas (the frame's, whose panel has a side of its own): nothing is opened or made for it."""
     canvas = kept_background(flower, size)
     if canvas is None and not shown:
-        return Pictures(_focus_of(flower, size), blur, Done((None, None)), whole_layer)
+        return Pictures(None, blur, Done((None, None)), whole_layer)
     if canvas is None:
         source = source_image(flower, size)
         return Pictures(composed_focus(source[0].size, size, source[1]), blur,
@@ -63,23 +65,23 @@ def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float, who
 
 def window_meanwhile(flower: FlowerChoice, full: Box | None) -> Meanwhile | Done:
     """The frame style's picture, made at the largest its window gets (`full`) on a thread of its own, unless
-    kept: started once the layout knows the window, so it is made while the text is rasterized. Done(None)
-    for a style without a window."""
+    kept, while the text is fitted and rasterized. Done(None) for a style without a window."""
     if full is None:
         return Done(None)
     size = (full.width, full.height)
     kept = kept_background(flower, size)
-    return Done(kept) if kept is not None else Meanwhile(background, flower, size)
+    if kept is not None:
+        return Done(kept)
+    # Opened here, as a canvas is: on the thread, a bundled flower's header would wait for the interpreter
+    # through the whole of the text's fitting (measured: 41 ms before its decode could start)
+    return Meanwhile(_background_from, source_image(flower, size), flower, size)
 
 
-def _focus_of(flower: FlowerChoice, size: tuple[int, int]) -> tuple[float, float]:
-    """Where the canvas's focal point is, without making the canvas (a bundled flower's is read from the size
-    in its header)."""
-    source = source_image(flower, size)
+def _background_from(source, flower: FlowerChoice, size: tuple[int, int]) -> Background:
     try:
-        return composed_focus(source[0].size, size, source[1])
+        return background(flower, size, source)
     finally:
-        _close_unread(source[0])
+        close_unread(source[0])
 
 
 def _frosts_whole(flower: FlowerChoice, blur: float, whole_layer: bool = True) -> bool:
@@ -102,12 +104,7 @@ def _made_from(source, flower: FlowerChoice, size: tuple[int, int], blur: float,
     try:
         return _made(flower, size, blur, source, whole_layer)
     finally:
-        _close_unread(source[0])
-
-
-def _close_unread(image: Image.Image) -> None:
-    if getattr(image, "fp", None) is not None:  # load() closes the file of a picture it has read
-        image.close()
+        close_unread(source[0])
 
 
 def _with_layer(canvas: Background, blur: float) -> tuple[Background, Frosted]:

@@ -319,3 +319,22 @@ def test_a_frosted_layer_only_one_post_reads_is_made_for_its_part_and_the_posts_
     monkeypatch.undo()
     spec = next(post.spec for post in plan.posts if post.spec.message == "One photo, one post")
     assert (tmp_path / "out" / lone.image).read_bytes() == render_post(spec, whole_layer=True).image_bytes
+
+
+def test_a_rerun_with_a_link_planted_under_one_posts_name_refuses_that_row_alone(run, tmp_path):
+    """Which posts are still to make is read from the folder's names before any worker starts: a planted link
+    there is not followed, and is refused for its own row, in its own words, as a worker finds it."""
+    from generator.spec import PostRequest, plan_posts
+
+    rows = [{"message": "Thank you, doctors!", "formats": "x"}, {"message": "We stand with you", "formats": "x"}]
+    write_csv(tmp_path / "campaign.csv", rows)
+    [spec] = plan_posts(PostRequest(message="Thank you, doctors!", formats=("x",)))
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "secret.txt").write_text("not the campaign's\n")
+    (tmp_path / "posts" / f"{spec.name}.caption.txt").symlink_to(tmp_path / "secret.txt")
+    result = run("batch", "campaign.csv", "-o", "posts", "-j", "1", "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr == (f"Error: campaign.csv:2:-: x: refusing to write '{spec.name}.caption.txt' outside the "
+                             f"output folder posts\n")
+    assert len([name for name in files_in(tmp_path / "posts") if name.endswith(".jpg")]) == 1  # the other row's
+    assert (tmp_path / "secret.txt").read_text() == "not the campaign's\n"

@@ -59,3 +59,14 @@ def test_every_stage_of_a_batch_is_timed_where_it_happens(tmp_path):
     per_post, posts = stages.measure(campaign, tmp_path / "out")
     assert posts == 2
     assert all(per_post[stage] > 0 for stage in stages.STAGES), per_post
+
+
+def test_a_pictures_decode_is_timed_as_decode_wherever_its_pixels_are_first_read(tmp_path):
+    """A bundled flower is opened in one place and decoded where a resize first reads it."""
+    Image.new("RGB", (800, 600), "red").save(tmp_path / "flower.jpg")
+    watch = stages.Stopwatch()
+    with stages.instrumented(watch):
+        opened = Image.open(tmp_path / "flower.jpg")
+        with watch.stage("background"):
+            opened.resize((400, 300))
+    assert watch.seconds["decode"] > 0 and watch.seconds["background"] > 0

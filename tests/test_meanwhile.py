@@ -254,6 +254,48 @@ def test_a_frame_post_makes_only_its_windows_picture_on_a_thread_beside_its_text
         assert thread is not threading.current_thread()
 
 
+def _window_made_after_the_text(monkeypatch, rasterized=lambda: None):
+    """The frame's picture held back until the text is rasterized (a render that waits for it first would
+    never get there, so after a minute the picture gives up); `rasterized` runs once the text is."""
+    text_done, finished = threading.Event(), []
+    make_window, rasterize = pictures.background, compose._rasterize_text
+
+    def window(*args):
+        if not text_done.wait(60):
+            raise AssertionError("the text was not rasterized while the window's picture was made")
+        made = make_window(*args)
+        finished.append(threading.current_thread())
+        return made
+
+    def text(*args):
+        rasterize(*args)
+        text_done.set()
+        rasterized()
+
+    monkeypatch.setattr(pictures, "background", window)
+    monkeypatch.setattr(compose, "_rasterize_text", text)
+    forget_pictures()
+    return finished
+
+
+def test_a_frame_posts_text_is_rasterized_while_its_window_picture_is_made(monkeypatch):
+    finished = _window_made_after_the_text(monkeypatch)
+    [spec] = plan_posts(PostRequest(formats=("instagram-square",), style="polaroid"))
+    assert compose.render(spec).image.size == (1080, 1080) and len(finished) == 1
+
+
+def test_a_frame_post_interrupted_while_its_text_is_rasterized_leaves_no_picture_being_made(monkeypatch):
+    def interrupted():
+        raise KeyboardInterrupt
+
+    finished = _window_made_after_the_text(monkeypatch, interrupted)
+    [spec] = plan_posts(PostRequest(formats=("instagram-square",), style="polaroid"))
+    with pytest.raises(KeyboardInterrupt):
+        compose.render(spec)
+    [thread] = finished  # the picture was finished before the interruption went on
+    thread.join()
+
+
 class _Counted:
     def __init__(self, decoder, calls: list):
         self._decoder, self._calls = decoder, calls

@@ -199,10 +199,14 @@ def _compose_background(choice: FlowerChoice, size: tuple[int, int], source: Sou
     from generator.flowers.crop import composed_focus, cover_crop, needs_split, split_composition, thirds_anchor
 
     image, focus = source or source_image(choice, size)
-    if needs_split(image.size, size):
-        composed = split_composition(image, size, focus)
-    else:
-        composed = cover_crop(image, size, focus, thirds_anchor(focus, size))
+    try:
+        if needs_split(image.size, size):
+            composed = split_composition(image, size, focus)
+        else:
+            composed = cover_crop(image, size, focus, thirds_anchor(focus, size))
+    finally:
+        if source is None:
+            close_unread(image)
     composed.info.clear()  # nothing from the source file (EXIF, ICC, comments) may ride along into a post
     return Background(composed, composed_focus(image.size, size, focus))
 
@@ -216,6 +220,12 @@ def _decoded_upload(choice: FlowerChoice, decoded: tuple[int, int] | None, size:
 
     image = open_photo_bytes(choice.data, choice.name, target=size)
     return image, auto_focus(image)
+
+
+def close_unread(image: Image.Image) -> None:
+    """Close the file of a source whose pixels were never read (load() closes that of one it has read)."""
+    if getattr(image, "fp", None) is not None:
+        image.close()
 
 
 def source_image(choice: FlowerChoice, size: tuple[int, int]) -> Source:
