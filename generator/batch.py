@@ -102,7 +102,10 @@ def remove_leftovers(folder: Path) -> None:
 def _still_to_make(posts: list[PlannedPost], folder: Path, force: bool) -> list[PlannedPost]:
     """The posts whose files an earlier run has not written, by name (each worker checks they are whole): only
     these read a frosted layer this time. One listing of the folder, however many rows."""
-    present = set() if force else set(os.listdir(folder))
+    try:
+        present = set() if force else set(os.listdir(folder))
+    except OSError:  # a folder that can be written but not listed: the workers still find what is kept
+        present = set()
     if not present:
         return posts
     return [post for post in posts if not present.issuperset(PostFiles.names(post.spec))]

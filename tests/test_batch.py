@@ -338,3 +338,18 @@ def test_a_rerun_with_a_link_planted_under_one_posts_name_refuses_that_row_alone
                              f"output folder posts\n")
     assert len([name for name in files_in(tmp_path / "posts") if name.endswith(".jpg")]) == 1  # the other row's
     assert (tmp_path / "secret.txt").read_text() == "not the campaign's\n"
+
+
+def test_an_output_folder_that_cannot_be_listed_still_gets_its_posts(tmp_path, monkeypatch):
+    from generator import batch
+    from generator.campaign import plan_campaign
+
+    plan = plan_campaign(write_csv(tmp_path / "c.csv", [{"message": "Thank you", "formats": "x"}]))
+    (tmp_path / "out").mkdir()
+
+    def unreadable(folder):
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(batch.os, "listdir", unreadable)
+    result = batch.run_batch(plan, tmp_path / "out", "c.csv", jobs=1)
+    assert len(result.records) == 1 and not result.failures
