@@ -212,7 +212,8 @@ def render_chunk(chunk, folder: Path, force: bool, label: str) -> list[tuple[int
     return [(index, render_one(post, folder, force, label, whole_layer)) for index, post, whole_layer in chunk]
 
 
-def render_one(post: PlannedPost, folder: Path, force: bool, label: str, whole_layer: bool = True) -> PostRecord | Problem:
+def render_one(post: PlannedPost, folder: Path, force: bool, label: str,
+               whole_layer: bool = True) -> PostRecord | Problem:
     """One post, in a worker: render, encode and write it, or report why not. Never raises for input.
     `whole_layer`: as render_post's."""
     spec = post.spec

@@ -267,6 +267,7 @@ def test_the_early_server_ignores_ctrl_c_from_its_birth_so_a_ctrl_c_while_rows_a
     """The fork server ignores SIGINT itself only once its imports are done: started early, it must be born
     ignoring it. (A fresh interpreter, so that the server is started here and read at once.)"""
     script = ("import signal; from multiprocessing import forkserver; from generator.batch import start_workers_early;"
+              "signal.signal(signal.SIGINT, signal.default_int_handler);"  # as in a terminal, even in a background job
               "start_workers_early(2); pid = forkserver._forkserver._forkserver_pid;"
               "mask = next(l for l in open(f'/proc/{pid}/status') if l.startswith('SigIgn:')).split()[1];"
               "print(int(mask, 16) >> (signal.SIGINT - 1) & 1, signal.getsignal(signal.SIGINT) is signal.default_int_handler)")

@@ -218,7 +218,11 @@ def test_a_bundled_flowers_file_is_closed_whether_its_picture_is_read_or_not(mon
     """Opened on the caller's thread and read on the picture's, the file is closed there on every path:
     read and made, or never read because making the background failed first."""
     opened = []
-    monkeypatch.setattr(pictures, "source_image", lambda *args: opened.append(flowers.source_image(*args)) or opened[-1])
+    def recorded(*args):
+        opened.append(flowers.source_image(*args))
+        return opened[-1]
+
+    monkeypatch.setattr(pictures, "source_image", recorded)
     flower = flowers.resolve_flower("cornflower")
     forget_pictures()
     pictures.make_meanwhile(flower, (1080, 1350), 0.02).result()
