@@ -215,8 +215,9 @@ def _room(spec: PostSpec, style: Style) -> _Room:
                  min_size, max(min_size, round(style.max_text * width)), tag_lines, tag_size, gap, rule_height)
 
 
-def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float]) -> _Plan:
-    """Pure geometry: where the panel, message, rule and tags go for this format, style and focal point."""
+def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float] | None) -> _Plan:
+    """Pure geometry: where the panel, message, rule and tags go for this format, style and focal point (None
+    for a style that does not show the canvas)."""
     room = _room(spec, style)
     message_chain, _ = _chains(spec)
     message, over_top, over_bottom = _fit_with_ink(spec, room, message_chain)
