@@ -236,7 +236,7 @@ def plan_layout(spec: PostSpec, style: Style, focus: tuple[float, float] | None)
     tag_box = Box(message_box.left, tag_top, message_box.right, tag_top + room.tag_height)
     surface = _surface(panel, edge, room.placement.bleed, spec.format.size)
     window = full_window = None
-    if style.surface == "frame":
+    if not style.shows_canvas:
         window = _window(room.safe, panel, edge)
         full_window = _full_window(room, edge)
     return _Plan(panel, surface, message_box, tag_box, message, room.tag_lines, room.tag_size, rule, edge,

@@ -56,7 +56,7 @@ def make_meanwhile(flower: FlowerChoice, size: tuple[int, int], blur: float, who
     if canvas is None:
         source = source_image(flower, size)
         return Pictures(composed_focus(source[0].size, size, source[1]), blur,
-                        Meanwhile(_made_from, source, flower, size, blur, whole_layer), whole_layer)
+                        Meanwhile(_then_closed, source, _made, flower, size, blur, source, whole_layer), whole_layer)
     layer = _cached_frosted.kept(canvas, blur) if _frosts_whole(flower, blur) else None
     if layer is not None or not _frosts_whole(flower, blur, whole_layer):
         return Pictures(canvas.focus, blur, Done((canvas, layer)), whole_layer)
@@ -74,14 +74,8 @@ def window_meanwhile(flower: FlowerChoice, full: Box | None) -> Meanwhile | Done
         return Done(kept)
     # Opened here, as a canvas is: on the thread, a bundled flower's header would wait for the interpreter
     # through the whole of the text's fitting (measured: 41 ms before its decode could start)
-    return Meanwhile(_background_from, source_image(flower, size), flower, size)
-
-
-def _background_from(source, flower: FlowerChoice, size: tuple[int, int]) -> Background:
-    try:
-        return background(flower, size, source)
-    finally:
-        close_unread(source[0])
+    source = source_image(flower, size)
+    return Meanwhile(_then_closed, source, background, flower, size, source)
 
 
 def _frosts_whole(flower: FlowerChoice, blur: float, whole_layer: bool = True) -> bool:
@@ -96,13 +90,12 @@ def _made(flower: FlowerChoice, size: tuple[int, int], blur: float, source=None,
     return _with_layer(canvas, blur) if _frosts_whole(flower, blur, whole_layer) else (canvas, None)
 
 
-def _made_from(source, flower: FlowerChoice, size: tuple[int, int], blur: float,
-               whole_layer: bool) -> tuple[Background, Frosted | None]:
-    """`_made` from a source just opened, whose file is closed after, whether its pixels were read or not
+def _then_closed(source, function, *args):
+    """`function(*args)`, then the file of `source`, just opened, closed whether its pixels were read or not
     (a bundled flower is decoded only where they are first read: not at all if its background was made
     meanwhile, or if making it failed first)."""
     try:
-        return _made(flower, size, blur, source, whole_layer)
+        return function(*args)
     finally:
         close_unread(source[0])
 
